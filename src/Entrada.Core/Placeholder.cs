@@ -1,0 +1,1 @@
+namespace Entrada.Core; internal static class Placeholder { }
