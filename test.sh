@@ -12,15 +12,22 @@ mkdir -p "$RUN_DIR"
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # ---- packages ---------------------------------------------------------------
-# Debian packages the tests need; each feature adds its own line here.
+# Debian packages the tests need: each service under tests/infra lists its own in
+# NAME.packages (one per line), so adding a service never edits this script.
 NEEDED_PKGS=()
+for f in tests/infra/*.packages; do
+  [ -e "$f" ] || continue
+  while read -r p; do [ -n "$p" ] && [ "${p#\#}" = "$p" ] && NEEDED_PKGS+=("$p"); done < "$f"
+done
 missing=()
-for p in "${NEEDED_PKGS[@]}"; do
+for p in ${NEEDED_PKGS[@]+"${NEEDED_PKGS[@]}"}; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # slapd asks debconf questions on install; answer them up front.
+  echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
@@ -28,10 +35,12 @@ fi
 # ---- services -----------------------------------------------------------------
 STOP_HOOKS=()
 cleanup() {
-  for hook in "${STOP_HOOKS[@]}"; do eval "$hook" || true; done
+  for hook in ${STOP_HOOKS[@]+"${STOP_HOOKS[@]}"}; do eval "$hook" || true; done
 }
 trap cleanup EXIT
 
+# Each service has tests/infra/NAME.start.sh, sourced here: it starts the service,
+# exports what tests need (ENTRADA_TEST_*), and appends its stop command to STOP_HOOKS.
 for svc in tests/infra/*.start.sh; do
   [ -e "$svc" ] || continue
   log "starting $(basename "$svc" .start.sh)"
