@@ -26,6 +26,7 @@ public static class EntradaServices
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ActionRunner>();
+        services.AddSingleton<ConnectionTesting>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();
