@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Entrada.Core.Audit;
+using Entrada.Core.Connections;
+using Entrada.Core.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace Entrada.Core.Actions;
+
+/// <summary>A request to run one action.</summary>
+/// <param name="ActionId">The action's id.</param>
+/// <param name="ConnectionName">The connection to run it on.</param>
+/// <param name="Input">The input as JSON.</param>
+public sealed record ActionRunRequest(string ActionId, string ConnectionName, JsonNode? Input)
+{
+    /// <summary>Send nothing that changes state; report what would be sent.</summary>
+    public bool DryRun { get; init; }
+    /// <summary>The edge it came through (<see cref="AuditInterfaces"/>).</summary>
+    public string Interface { get; init; } = AuditInterfaces.Cli;
+    /// <summary>Who asked.</summary>
+    public string? Actor { get; init; }
+    /// <summary>Receives progress of long or bulk work.</summary>
+    public IProgress<ActionProgress>? Progress { get; init; }
+}
+
+/// <summary>How a run ended.</summary>
+public sealed record ActionRunResult
+{
+    /// <summary>The action run.</summary>
+    public required ActionDescriptor Action { get; init; }
+    /// <summary>The connection's exact name.</summary>
+    public required string Connection { get; init; }
+    /// <summary>The output of a single-result action; null for a list action (items went to the sink).</summary>
+    public object? Value { get; init; }
+    /// <summary>How many items a list action produced.</summary>
+    public long ItemCount { get; init; }
+    /// <summary>Whether it was a dry run.</summary>
+    public bool DryRun { get; init; }
+    /// <summary>What a dry run would have sent.</summary>
+    public IReadOnlyCollection<PlannedRequest> PlannedRequests { get; init; } = [];
+    /// <summary>How long it took.</summary>
+    public TimeSpan Duration { get; init; }
+    /// <summary>The audit record's id.</summary>
+    public long AuditId { get; init; }
+}
+
+/// <summary>
+/// Runs an action from any edge: resolves the connection, binds and checks the input, checks
+/// readiness, runs the action with cancellation, streams its items, and writes the audit record
+/// whatever the outcome.
+/// </summary>
+public sealed partial class ActionRunner(
+    ConnectionStore connections,
+    ActionCatalog catalog,
+    AuditLog audit,
+    IServiceProvider services,
+    IEnumerable<IActionPreflight> preflights,
+    TimeProvider time,
+    ILogger<ActionRunner> logger)
+{
+    /// <summary>
+    /// Runs an action. Items of a list action are handed to <paramref name="onItem"/> as they
+    /// arrive; a single result is returned in <see cref="ActionRunResult.Value"/>.
+    /// </summary>
+    public async Task<ActionRunResult> RunAsync(ActionRunRequest request, Func<object?, CancellationToken, ValueTask>? onItem, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var started = time.GetTimestamp();
+        var startedAt = time.GetUtcNow();
+        var action = catalog.Get(request.ActionId);
+        var descriptor = action.Descriptor;
+        string connectionName = request.ConnectionName;
+        ActionContext? context = null;
+        long count = 0;
+        object? value = null;
+        string outcome = AuditOutcomes.Failed;
+        string? error = null;
+        try
+        {
+            var connection = await connections.GetAsync(request.ConnectionName, cancellationToken);
+            connectionName = connection.Name;
+            CheckTarget(descriptor, connection);
+            var input = ActionInput.Bind(descriptor, request.Input);
+            if (request.DryRun && !descriptor.Destructive)
+            {
+                throw new EntradaValidationException("dryRun", $"'{descriptor.Id}' only reads, so there is nothing to dry-run; run it without --dry-run.");
+            }
+
+            foreach (var preflight in preflights)
+            {
+                await preflight.CheckAsync(descriptor, connection, cancellationToken);
+            }
+
+            context = new ActionContext(connection, services)
+            {
+                DryRun = request.DryRun,
+                Time = time,
+                Logger = logger,
+                Progress = request.Progress,
+            };
+
+            LogRunStarting(logger, descriptor.Id, connection.Name, request.DryRun);
+            await foreach (var item in action.InvokeAsync(input, context, cancellationToken).WithCancellation(cancellationToken))
+            {
+                if (descriptor.IsList)
+                {
+                    count++;
+                    if (onItem is not null)
+                    {
+                        await onItem(item, cancellationToken);
+                    }
+                }
+                else
+                {
+                    value = item;
+                }
+            }
+
+            outcome = request.DryRun ? AuditOutcomes.DryRun : AuditOutcomes.Succeeded;
+            var duration = time.GetElapsedTime(started);
+            var auditId = await WriteAuditAsync(request, descriptor, connectionName, startedAt, duration, outcome, null, context, count);
+            return new ActionRunResult
+            {
+                Action = descriptor,
+                Connection = connectionName,
+                Value = value,
+                ItemCount = count,
+                DryRun = request.DryRun,
+                PlannedRequests = context.PlannedRequests,
+                Duration = duration,
+                AuditId = auditId,
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = AuditOutcomes.Cancelled;
+            await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, "Cancelled.", context, count);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            error = ex is EntradaException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            LogRunFailed(logger, descriptor.Id, connectionName, error);
+            await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, error, context, count);
+            throw;
+        }
+    }
+
+    private static void CheckTarget(ActionDescriptor descriptor, Connection connection)
+    {
+        var isGraph = connection.Method != ConnectionMethod.Ldap;
+        if ((descriptor.Target == ActionTarget.Graph) != isGraph)
+        {
+            var needs = descriptor.Target == ActionTarget.Graph ? "an App Registration or OAuth connection" : "an LDAP connection";
+            throw new EntradaValidationException("connection", $"'{descriptor.Id}' needs {needs}; '{connection.Name}' is an {connection.Method.ToWireName()} connection.");
+        }
+    }
+
+    private async Task<long> WriteAuditAsync(ActionRunRequest request, ActionDescriptor descriptor, string connection, DateTimeOffset at, TimeSpan duration, string outcome, string? error, ActionContext? context, long count)
+    {
+        var details = new JsonObject
+        {
+            ["input"] = request.Input?.DeepClone(),
+            ["dryRun"] = request.DryRun,
+        };
+        if (descriptor.IsList)
+        {
+            details["items"] = count;
+        }
+
+        if (context is { RequestIds.Count: > 0 })
+        {
+            details["requestIds"] = new JsonArray([.. context.RequestIds.Take(50).Select(id => (JsonNode?)JsonValue.Create(id))]);
+        }
+
+        // The audit record is written even when the caller cancelled: it must not be lost.
+        return await audit.WriteAsync(
+            new AuditRecord
+            {
+                At = at,
+                Interface = request.Interface,
+                Actor = request.Actor,
+                Operation = $"run {descriptor.Id}",
+                Connection = connection,
+                Outcome = outcome,
+                Duration = duration,
+                Details = details,
+                Error = error,
+            },
+            CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Running action {ActionId} on connection {Connection} (dry run: {DryRun})")]
+    private static partial void LogRunStarting(ILogger logger, string actionId, string connection, bool dryRun);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Action {ActionId} on connection {Connection} failed: {Error}")]
+    private static partial void LogRunFailed(ILogger logger, string actionId, string connection, string error);
+}

@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Entrada.Core.Storage;
+
+namespace Entrada.Core.Audit;
+
+/// <summary>Which edge an operation came through.</summary>
+public static class AuditInterfaces
+{
+    /// <summary>The <c>entrada</c> command.</summary>
+    public const string Cli = "cli";
+    /// <summary>The REST API.</summary>
+    public const string Api = "api";
+    /// <summary>The web pages.</summary>
+    public const string Web = "web";
+}
+
+/// <summary>How an audited operation ended.</summary>
+public static class AuditOutcomes
+{
+    /// <summary>It did what was asked.</summary>
+    public const string Succeeded = "succeeded";
+    /// <summary>It failed.</summary>
+    public const string Failed = "failed";
+    /// <summary>It was cancelled.</summary>
+    public const string Cancelled = "cancelled";
+    /// <summary>It was a dry run: nothing was sent.</summary>
+    public const string DryRun = "dry-run";
+}
+
+/// <summary>One audited operation. <see cref="Details"/> never holds a secret (see <see cref="AuditMasking"/>).</summary>
+public sealed record AuditRecord
+{
+    /// <summary>Its number, in order of writing.</summary>
+    public long Id { get; init; }
+    /// <summary>When it started.</summary>
+    public DateTimeOffset At { get; init; }
+    /// <summary><c>cli</c>, <c>api</c> or <c>web</c>.</summary>
+    public required string Interface { get; init; }
+    /// <summary>Who did it: the OS user for the CLI, the API key's id for the API.</summary>
+    public string? Actor { get; init; }
+    /// <summary>What was done: <c>connections.add</c>, <c>run users.disable</c> …</summary>
+    public required string Operation { get; init; }
+    /// <summary>The connection it concerned.</summary>
+    public string? Connection { get; init; }
+    /// <summary>What it acted on, briefly.</summary>
+    public string? Target { get; init; }
+    /// <summary>How it ended (<see cref="AuditOutcomes"/>).</summary>
+    public required string Outcome { get; init; }
+    /// <summary>How long it took.</summary>
+    public TimeSpan Duration { get; init; }
+    /// <summary>Masked inputs and results (JSON).</summary>
+    public JsonObject? Details { get; init; }
+    /// <summary>The error message, when it failed.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>Writes and reads the audit log in the database.</summary>
+public sealed class AuditLog(EntradaDatabase database)
+{
+    /// <summary>Appends a record; secrets in its details are masked first.</summary>
+    public async Task<long> WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var insert = db.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO audit (at, interface, actor, operation, connection, target, outcome, duration_ms, details, error)
+            VALUES ($at, $interface, $actor, $operation, $connection, $target, $outcome, $duration, $details, $error)
+            RETURNING id;
+            """;
+        insert.Parameters.AddWithValue("$at", record.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        insert.Parameters.AddWithValue("$interface", record.Interface);
+        insert.Parameters.AddWithValue("$actor", (object?)record.Actor ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$operation", record.Operation);
+        insert.Parameters.AddWithValue("$connection", (object?)record.Connection ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$target", (object?)record.Target ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$outcome", record.Outcome);
+        insert.Parameters.AddWithValue("$duration", (long)record.Duration.TotalMilliseconds);
+        insert.Parameters.AddWithValue("$details", record.Details is null ? DBNull.Value : AuditMasking.Apply(record.Details).ToJsonString());
+        insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
+        return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Lists records, newest first.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, string? connection, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = """
+            SELECT id, at, interface, actor, operation, connection, target, outcome, duration_ms, details, error
+            FROM audit WHERE ($connection IS NULL OR connection = $connection COLLATE NOCASE)
+            ORDER BY id DESC LIMIT $limit;
+            """;
+        select.Parameters.AddWithValue("$connection", (object?)connection ?? DBNull.Value);
+        select.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var records = new List<AuditRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            records.Add(new AuditRecord
+            {
+                Id = reader.GetInt64(0),
+                At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                Interface = reader.GetString(2),
+                Actor = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Operation = reader.GetString(4),
+                Connection = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Target = reader.IsDBNull(6) ? null : reader.GetString(6),
+                Outcome = reader.GetString(7),
+                Duration = TimeSpan.FromMilliseconds(reader.GetInt64(8)),
+                Details = reader.IsDBNull(9) ? null : JsonNode.Parse(reader.GetString(9)) as JsonObject,
+                Error = reader.IsDBNull(10) ? null : reader.GetString(10),
+            });
+        }
+
+        return records;
+    }
+}
+
+/// <summary>
+/// Masks values whose property names say they are secret (password, secret, token, key,
+/// certificate …) anywhere in a JSON document, so that action inputs can be audited safely.
+/// </summary>
+public static class AuditMasking
+{
+    private static readonly string[] SecretWords = ["password", "secret", "token", "apikey", "privatekey", "certificate", "credential", "unicodepwd", "assertion"];
+
+    /// <summary>The mask written in place of a secret value.</summary>
+    public const string Mask = "***";
+
+    /// <summary>Whether a property name denotes a secret.</summary>
+    public static bool IsSecretName(string name)
+    {
+        var flat = name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        return SecretWords.Any(w => flat.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Returns a copy of <paramref name="node"/> with secret values replaced by <see cref="Mask"/>.</summary>
+    public static JsonNode Apply(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var copy = node.DeepClone();
+        MaskInPlace(copy);
+        return copy;
+    }
+
+    private static void MaskInPlace(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    if (IsSecretName(name) && obj[name] is not null)
+                    {
+                        obj[name] = Mask;
+                    }
+                    else
+                    {
+                        MaskInPlace(obj[name]);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    MaskInPlace(item);
+                }
+
+                break;
+        }
+    }
+}

@@ -1,1 +1,0 @@
-namespace Entrada.Core; internal static class Placeholder { }

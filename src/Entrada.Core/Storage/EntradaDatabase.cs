@@ -1,0 +1,150 @@
+using Microsoft.Data.Sqlite;
+
+namespace Entrada.Core.Storage;
+
+/// <summary>
+/// The SQLite database in <c>ENTRADA_HOME</c>. Opened in WAL mode with a busy timeout so that
+/// several processes (CLI commands, the server) can write at once without corrupting the file or
+/// losing a write; every write runs in an immediate transaction. The schema carries a version
+/// (<c>PRAGMA user_version</c>) and is moved forward by <see cref="Migrations"/> on first use.
+/// </summary>
+public sealed class EntradaDatabase
+{
+    private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(30);
+    private readonly string _connectionString;
+    private int _migrated;
+
+    public EntradaDatabase(EntradaHome home)
+    {
+        ArgumentNullException.ThrowIfNull(home);
+        Home = home;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = home.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+    }
+
+    /// <summary>The home folder the database lives in.</summary>
+    public EntradaHome Home { get; }
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int CurrentSchemaVersion => Migrations.Count;
+
+    /// <summary>Opens a connection, creating and migrating the database on first use.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _migrated) == 0)
+        {
+            Home.EnsureCreated();
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;", cancellationToken);
+            if (Volatile.Read(ref _migrated) == 0)
+            {
+                await MigrateAsync(connection, cancellationToken);
+                EntradaHome.RestrictFile(Home.DatabasePath);
+                Volatile.Write(ref _migrated, 1);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Reads the schema version of the database file.</summary>
+    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // WAL is a property of the file: set once, outside a transaction.
+        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
+
+        // BEGIN IMMEDIATE takes the write lock, so two processes starting at once migrate in turn.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "PRAGMA user_version;";
+        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Migrations.Count)
+        {
+            throw new DatabaseTooNewException(version, Migrations.Count);
+        }
+
+        for (var v = version; v < Migrations.Count; v++)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[v] + $"\nPRAGMA user_version = {v + 1};";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The schema, one step per version, only ever appended to: version N is the first N steps.
+    /// </summary>
+    internal static IReadOnlyList<string> Migrations { get; } =
+    [
+        // 1: connections and the audit log.
+        """
+        CREATE TABLE connections (
+            name_key      TEXT PRIMARY KEY,
+            name          TEXT NOT NULL,
+            method        TEXT NOT NULL,
+            settings      TEXT NOT NULL,
+            secrets       TEXT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            last_test     TEXT NULL
+        );
+        CREATE TABLE audit (
+            id            INTEGER PRIMARY KEY AUTOINCREMENT,
+            at            TEXT NOT NULL,
+            interface     TEXT NOT NULL,
+            actor         TEXT NULL,
+            operation     TEXT NOT NULL,
+            connection    TEXT NULL,
+            target        TEXT NULL,
+            outcome       TEXT NOT NULL,
+            duration_ms   INTEGER NOT NULL,
+            details       TEXT NULL,
+            error         TEXT NULL
+        );
+        CREATE INDEX audit_at ON audit (at);
+        """,
+    ];
+}
+
+/// <summary>The database was written by a newer Entrada.</summary>
+public sealed class DatabaseTooNewException(int found, int supported)
+    : EntradaException($"The Entrada database has schema version {found}, but this version of Entrada understands up to {supported}. Upgrade Entrada, or point ENTRADA_HOME at another folder.")
+{
+    /// <inheritdoc />
+    public override int ExitCode => ExitCodes.InvalidInput;
+}
