@@ -1,3 +1,5 @@
+using Entrada.Core;
+
 namespace Entrada.Ldap.Errors;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace Entrada.Ldap.Errors;
 /// and <see cref="ActiveDirectorySubCode"/> the hexadecimal <c>data</c> code Active Directory adds
 /// to result 49 (<c>52e</c>, <c>533</c>, <c>775</c> …).
 /// </summary>
-public sealed class LdapOperationException : Exception
+public sealed class LdapOperationException : EntradaException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="kind">What kind of failure it is.</param>
@@ -47,15 +49,15 @@ public sealed class LdapOperationException : Exception
         : ActiveDirectorySubCode is null ? ResultCode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : $"{ResultCode}/{ActiveDirectorySubCode}";
 
-    /// <summary>The exit code of the <c>entrada</c> command for this failure.</summary>
-    public int ExitCode => Kind switch
+    /// <inheritdoc />
+    public override int ExitCode => Kind switch
     {
-        LdapFailureKind.Unreachable or LdapFailureKind.Tls or LdapFailureKind.Authentication => 3,
-        LdapFailureKind.AccessDenied => 4,
-        LdapFailureKind.InvalidInput => 2,
-        _ => 1,
+        LdapFailureKind.Unreachable or LdapFailureKind.Tls or LdapFailureKind.Authentication => ExitCodes.AuthenticationFailure,
+        LdapFailureKind.AccessDenied => ExitCodes.PermissionMissing,
+        LdapFailureKind.InvalidInput => ExitCodes.InvalidInput,
+        _ => ExitCodes.RemoteFailure,
     };
 
-    /// <summary>Whether trying again later may succeed (the server was unreachable or busy).</summary>
-    public bool IsTransient => Kind == LdapFailureKind.Unreachable || ResultCode is 51 or 52;
+    /// <inheritdoc />
+    public override bool IsTransient => Kind == LdapFailureKind.Unreachable || ResultCode is 51 or 52;
 }

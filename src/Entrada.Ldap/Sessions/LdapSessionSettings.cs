@@ -1,14 +1,7 @@
+using Entrada.Core.Connections;
+using Entrada.Core.Secrets;
+
 namespace Entrada.Ldap.Sessions;
-
-/// <summary>A bind password: <see cref="ToString"/> is <c>***</c>; the value comes out only through <see cref="Reveal"/>, at the bind.</summary>
-internal sealed class BindPassword(string value)
-{
-    private readonly string _value = string.IsNullOrEmpty(value) ? throw new ArgumentException("A password cannot be empty.", nameof(value)) : value;
-
-    public string Reveal() => _value;
-
-    public override string ToString() => "***";
-}
 
 /// <summary>Everything an <see cref="LdapSession"/> needs to connect and bind.</summary>
 internal sealed record LdapSessionSettings
@@ -23,7 +16,7 @@ internal sealed record LdapSessionSettings
     public string? BindName { get; init; }
 
     /// <summary>Bind password; null for an anonymous bind.</summary>
-    public BindPassword? Password { get; init; }
+    public Secret? Password { get; init; }
 
     /// <summary>Base DN for searches; null for the server's default naming context.</summary>
     public string? BaseDn { get; init; }
@@ -45,6 +38,24 @@ internal sealed record LdapSessionSettings
 
     /// <summary>Time allowed to connect, bind and run one request.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>The session settings of a saved connection.</summary>
+    public static LdapSessionSettings From(LdapSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new LdapSessionSettings
+        {
+            Uri = settings.Uri,
+            BindName = settings.BindDn,
+            Password = settings.Password,
+            BaseDn = settings.BaseDn,
+            StartTls = settings.StartTls,
+            CaCertificatePem = settings.CaCertificatePem,
+            InsecureSkipVerify = settings.InsecureSkipVerify,
+            AllowPlainBind = settings.AllowPlainBind,
+            ProtocolVersion = settings.ProtocolVersion,
+        };
+    }
 
     /// <summary>Whether the URI is <c>ldaps://</c>.</summary>
     public bool IsLdaps => string.Equals(Uri.Scheme, "ldaps", StringComparison.OrdinalIgnoreCase);

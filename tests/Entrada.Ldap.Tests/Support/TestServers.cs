@@ -1,3 +1,4 @@
+using Entrada.Core.Secrets;
 using Entrada.Ldap.Sessions;
 
 namespace Entrada.Ldap.Tests.Support;
@@ -25,7 +26,7 @@ internal static class TestServers
     {
         Uri = new Uri(Env("ENTRADA_TEST_SAMBA_URI")),
         BindName = Env("ENTRADA_TEST_SAMBA_ADMIN_DN"),
-        Password = new BindPassword(Env("ENTRADA_TEST_SAMBA_ADMIN_PASSWORD")),
+        Password = new Secret(Env("ENTRADA_TEST_SAMBA_ADMIN_PASSWORD")),
         CaCertificatePem = SambaCaPem,
         Timeout = TimeSpan.FromSeconds(15),
     };
@@ -34,7 +35,7 @@ internal static class TestServers
     public static LdapSessionSettings Samba(string bindName, string password) => SambaAdmin() with
     {
         BindName = bindName,
-        Password = new BindPassword(password),
+        Password = new Secret(password),
     };
 
     /// <summary>Plain ldap:// to slapd, anonymous.</summary>
@@ -48,7 +49,7 @@ internal static class TestServers
     public static LdapSessionSettings SlapdAdmin() => SlapdAnonymous() with
     {
         BindName = Env("ENTRADA_TEST_SLAPD_ADMIN_DN"),
-        Password = new BindPassword(Env("ENTRADA_TEST_SLAPD_ADMIN_PASSWORD")),
+        Password = new Secret(Env("ENTRADA_TEST_SLAPD_ADMIN_PASSWORD")),
         AllowPlainBind = true,
     };
 
