@@ -100,6 +100,29 @@ internal static class GraphBatch
         return results;
     }
 
+    /// <summary>An item that failed, with the translated reason.</summary>
+    public static BulkItemResult Failure(GraphRun run, string id, BatchStepResult answer, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(answer);
+        return new BulkItemResult(id, BulkOutcomes.Failed, GraphErrors.FromStatus(answer.Status, answer.ErrorCode, answer.ErrorMessage, null, run.Action, run.Context.Connection, subject).Message);
+    }
+
+    /// <summary>
+    /// When Graph refused every request for want of permission, the run as a whole fails with the
+    /// missing permission (exit 4) rather than reporting each item.
+    /// </summary>
+    public static void ThrowIfAllForbidden(GraphRun run, IReadOnlyDictionary<string, BatchStepResult> answers)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(answers);
+        if (answers.Count > 0 && answers.Values.All(a => a.Status == 403))
+        {
+            var first = answers.Values.First();
+            throw GraphErrors.PermissionDenied(run.Action, run.Context.Connection, first.ErrorCode, first.ErrorMessage, string.Empty, null);
+        }
+    }
+
     private static async Task<BatchStepResult> ReadAsync(int status, HttpResponseMessage? message, CancellationToken cancellationToken)
     {
         if (message?.Content is null)

@@ -3,7 +3,9 @@ using Entrada.Core;
 using Entrada.Core.Actions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Graph;
+using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Entrada.Graph.Client;
 
@@ -32,6 +34,17 @@ internal sealed class GraphRun
 
     /// <summary>What the current call is about, named in a 404 (<c>user 'x'</c>).</summary>
     public string? Subject { get; set; }
+
+    /// <summary>Graph's error body for every status: parsed into <see cref="ODataError"/>.</summary>
+    public static Dictionary<string, ParsableFactory<IParsable>> ErrorMapping { get; } = new(StringComparer.Ordinal) { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
+
+    /// <summary>Sends a request and parses its answer.</summary>
+    public Task<T?> SendAsync<T>(RequestInformation request, ParsableFactory<T> factory, CancellationToken cancellationToken)
+        where T : IParsable => Client.RequestAdapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
+
+    /// <summary>Sends a request whose answer has no body.</summary>
+    public Task SendNoContentAsync(RequestInformation request, CancellationToken cancellationToken) =>
+        Client.RequestAdapter.SendNoContentAsync(request, ErrorMapping, cancellationToken);
 
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Context.DryRun;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
 
@@ -32,14 +31,13 @@ internal static class Paging
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(first);
-        var errors = new Dictionary<string, ParsableFactory<IParsable>> { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
         var headers = first.Headers.ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase);
         var request = first;
         long count = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var page = await run.Client.RequestAdapter.SendAsync(request, factory, errors, cancellationToken).ConfigureAwait(false);
+            var page = await run.SendAsync(request, factory, cancellationToken).ConfigureAwait(false);
             if (page is null)
             {
                 yield break;
