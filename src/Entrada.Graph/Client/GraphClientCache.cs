@@ -39,6 +39,27 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
         }
     }
 
+    /// <summary>
+    /// A new Graph side for <paramref name="connection"/>, replacing the cached one, so a test sees
+    /// a fresh token (permissions granted since the last token show up).
+    /// </summary>
+    public GraphConnection Renew(Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var created = new GraphConnection(connection, time, _logger);
+        lock (_connections)
+        {
+            if (_connections.Remove(connection.Name, out var existing))
+            {
+                existing.Dispose();
+            }
+
+            _connections[connection.Name] = created;
+        }
+
+        return created;
+    }
+
     public void Dispose()
     {
         lock (_connections)
