@@ -1,1 +1,3 @@
-return 0;
+using Entrada.Cli;
+
+return await EntradaCli.RunAsync(args);

@@ -1,0 +1,92 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Entrada.Cli.Infrastructure;
+using Entrada.Core;
+using Entrada.Core.Audit;
+using Entrada.Core.Connections;
+using Entrada.Core.Testing;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Entrada.Cli.Commands.Connections;
+
+internal sealed class AddConnectionSettings : ConnectionOptions
+{
+    [CommandOption("--test")]
+    [Description("Test the connection first and save it only if authentication works.")]
+    public bool Test { get; set; }
+
+    [CommandOption("--device-code")]
+    [Description("OAuth: sign in with a device code instead of a browser.")]
+    public bool DeviceCode { get; set; }
+}
+
+/// <summary><c>entrada connections add NAME --method …</c></summary>
+internal sealed class AddConnectionCommand(
+    ConnectionStore store,
+    AuditLog audit,
+    SecretInput secrets,
+    CliOutput output,
+    ConnectionTesting testing,
+    TimeProvider time) : AsyncCommand<AddConnectionSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, AddConnectionSettings settings, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        ConnectionMethods.TryParse(settings.Method, out var method);
+        var known = settings.Method is not null && ConnectionMethods.TryParse(settings.Method, out _);
+        var request = settings.ToRequest(secrets, known ? method : null, isAdd: true) with { Name = settings.Name };
+        var connection = ConnectionFactory.Create(request, time.GetUtcNow());
+
+        if (settings.Test)
+        {
+            var report = await testing.TestAsync(connection, cancellationToken);
+            ReportRenderer.Render(output, report, settings.Json);
+            if (!report.Authenticated)
+            {
+                await AuditAsync(connection, AuditOutcomes.Failed, report.Error, started, cancellationToken);
+                output.Console.MarkupLine("[red]The connection was not saved because authentication failed.[/]");
+                return report.ExitCode;
+            }
+
+            connection = connection with { LastTest = report.ToSummary() };
+        }
+
+        await store.AddAsync(connection, cancellationToken);
+        await AuditAsync(connection, AuditOutcomes.Succeeded, null, started, cancellationToken);
+        if (settings.Json)
+        {
+            if (!settings.Test)
+            {
+                output.WriteJson(ConnectionView.From(connection));
+            }
+        }
+        else
+        {
+            output.Success($"Connection '{connection.Name}' ({connection.Method.ToWireName()}) saved.");
+            if (!settings.Test)
+            {
+                output.Line($"Test it with: entrada connections test \"{connection.Name}\"");
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private Task AuditAsync(Connection connection, string outcome, string? error, long started, CancellationToken cancellationToken) =>
+        audit.WriteAsync(
+            new AuditRecord
+            {
+                At = time.GetUtcNow(),
+                Interface = AuditInterfaces.Cli,
+                Actor = Environment.UserName,
+                Operation = "connections.add",
+                Connection = connection.Name,
+                Outcome = outcome,
+                Duration = Stopwatch.GetElapsedTime(started),
+                Details = new JsonObject { ["method"] = connection.Method.ToWireName(), ["cloud"] = connection.Method == ConnectionMethod.Ldap ? null : connection.Cloud.WireName },
+                Error = error,
+            },
+            CancellationToken.None);
+}

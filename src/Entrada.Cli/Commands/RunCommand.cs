@@ -1,0 +1,252 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Entrada.Cli.Infrastructure;
+using Entrada.Core;
+using Entrada.Core.Actions;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Entrada.Cli.Commands;
+
+internal sealed class RunSettings : CliSettings
+{
+    [CommandArgument(0, "<ACTION>")]
+    [Description("The action's id, e.g. users.list (see 'entrada actions list').")]
+    public string Action { get; set; } = string.Empty;
+
+    [CommandOption("-c|--connection <NAME>")]
+    [Description("The connection to run it on.")]
+    public string? Connection { get; set; }
+
+    [CommandOption("-i|--input <JSON>")]
+    [Description("The input: JSON text, @file to read a file, or - to read standard input.")]
+    public string? Input { get; set; }
+
+    [CommandOption("-s|--set <KEY=VALUE>")]
+    [Description("Set one input field (repeatable); KEY=a,b for a list.")]
+    public string[] Set { get; set; } = [];
+
+    [CommandOption("--dry-run")]
+    [Description("For actions that change state: print the exact requests, send nothing.")]
+    public bool DryRun { get; set; }
+
+    protected override IReadOnlyList<string> OutputFormats => ["table", "json", "ndjson"];
+
+    public override ValidationResult Validate()
+    {
+        var baseResult = base.Validate();
+        if (!baseResult.Successful)
+        {
+            return baseResult;
+        }
+
+        return string.IsNullOrWhiteSpace(Connection)
+            ? ValidationResult.Error("Name the connection to run on with --connection NAME (see 'entrada connections list').")
+            : ValidationResult.Success();
+    }
+}
+
+/// <summary><c>entrada run ACTION --connection NAME …</c></summary>
+internal sealed class RunCommand(ActionCatalog catalog, ActionRunner runner, CliOutput output) : AsyncCommand<RunSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
+    {
+        var action = catalog.Get(settings.Action);
+        var input = BuildInput(action.Descriptor, settings);
+        var rows = new List<JsonNode?>();
+        var first = true;
+        var ndjson = settings.Output == "ndjson";
+        async ValueTask OnItem(object? item, CancellationToken ct)
+        {
+            var node = JsonSerializer.SerializeToNode(item, CliOutput.JsonLine);
+            if (ndjson)
+            {
+                await Console.Out.WriteLineAsync(node?.ToJsonString(CliOutput.JsonLine));
+            }
+            else if (settings.Json)
+            {
+                await Console.Out.WriteAsync((first ? "[\n  " : ",\n  ") + node?.ToJsonString(CliOutput.JsonLine));
+            }
+            else
+            {
+                rows.Add(node);
+            }
+
+            first = false;
+        }
+
+        var progress = new Progress<ActionProgress>(p =>
+        {
+            if (p.Message is not null && !settings.Json && !ndjson)
+            {
+                Console.Error.WriteLine(p.Total is null ? $"{p.Done} done: {p.Message}" : $"{p.Done}/{p.Total} done: {p.Message}");
+            }
+        });
+
+        var result = await runner.RunAsync(
+            new ActionRunRequest(action.Descriptor.Id, settings.Connection!, input) { DryRun = settings.DryRun, Actor = Environment.UserName, Progress = progress },
+            action.Descriptor.IsList ? OnItem : null,
+            cancellationToken);
+
+        if (result.DryRun)
+        {
+            WritePlan(result, settings);
+            return ExitCodes.Success;
+        }
+
+        if (action.Descriptor.IsList)
+        {
+            if (settings.Json)
+            {
+                await Console.Out.WriteLineAsync(first ? "[]" : "\n]");
+            }
+            else if (!ndjson)
+            {
+                output.WriteRows(rows);
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var value = JsonSerializer.SerializeToNode(result.Value, CliOutput.Json);
+        if (settings.Json || ndjson)
+        {
+            await Console.Out.WriteLineAsync(value?.ToJsonString(ndjson ? CliOutput.JsonLine : CliOutput.Json));
+        }
+        else
+        {
+            output.WriteProperties(value);
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private void WritePlan(ActionRunResult result, RunSettings settings)
+    {
+        if (settings.Json || settings.Output == "ndjson")
+        {
+            output.WriteJson(new { dryRun = true, requests = result.PlannedRequests });
+            return;
+        }
+
+        output.Console.MarkupLine($"[yellow]Dry run of {Markup.Escape(result.Action.Id)}: nothing was sent. It would send {result.PlannedRequests.Count} request(s):[/]");
+        foreach (var request in result.PlannedRequests)
+        {
+            output.Console.WriteLine($"{request.Method} {request.Target}");
+            if (request.Body is not null)
+            {
+                output.Console.WriteLine(request.Body.ToJsonString(CliOutput.Json));
+            }
+        }
+    }
+
+    /// <summary>Merges --input and --set into one JSON object, typing --set values by the input's schema.</summary>
+    internal static JsonObject BuildInput(ActionDescriptor descriptor, RunSettings settings)
+    {
+        JsonObject input;
+        if (settings.Input is null)
+        {
+            input = [];
+        }
+        else
+        {
+            var text = settings.Input switch
+            {
+                "-" => Console.In.ReadToEnd(),
+                ['@', .. var path] => ReadInputFile(path),
+                _ => settings.Input,
+            };
+            try
+            {
+                input = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
+                    ?? throw new EntradaValidationException("--input", $"--input must be a JSON object, such as {descriptor.Example?.ToJsonString() ?? "{}"}.");
+            }
+            catch (JsonException ex)
+            {
+                throw new EntradaValidationException("--input", $"--input is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')}); give a JSON object, @file or -.");
+            }
+        }
+
+        var properties = ActionInput.SchemaOf(descriptor.InputType)["properties"] as JsonObject;
+        foreach (var assignment in settings.Set)
+        {
+            var eq = assignment.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new EntradaValidationException("--set", $"--set '{assignment}' is not KEY=VALUE; for example --set userIds=id1,id2.");
+            }
+
+            var key = assignment[..eq].Trim();
+            var value = assignment[(eq + 1)..];
+            var property = properties?.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (property is null || property.Value.Key is null)
+            {
+                var known = properties is null ? string.Empty : string.Join(", ", properties.Select(p => p.Key));
+                throw new EntradaValidationException("--set", $"'{key}' is not an input field of '{descriptor.Id}'; its fields are: {known}.");
+            }
+
+            input[property.Value.Key] = TypedValue(key, value, property.Value.Value);
+        }
+
+        return input;
+    }
+
+    private static string ReadInputFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EntradaValidationException("--input", $"The input file '{path}' cannot be read: {(ex is FileNotFoundException or DirectoryNotFoundException ? "it does not exist" : "permission denied")}.");
+        }
+    }
+
+    private static JsonNode? TypedValue(string key, string value, JsonNode? schema)
+    {
+        var types = schema?["type"] switch
+        {
+            JsonArray array => array.Select(t => t?.GetValue<string>()).ToList(),
+            JsonValue single => [single.GetValue<string>()],
+            _ => [],
+        };
+
+        if (types.Contains("array"))
+        {
+            var itemSchema = schema?["items"];
+            return new JsonArray([.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => TypedValue(key, v, itemSchema))]);
+        }
+
+        if (types.Contains("boolean") && bool.TryParse(value, out var b))
+        {
+            return JsonValue.Create(b);
+        }
+
+        if (types.Contains("integer") && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+        {
+            return JsonValue.Create(l);
+        }
+
+        if (types.Contains("number") && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+        {
+            return JsonValue.Create(d);
+        }
+
+        if (types.Contains("object"))
+        {
+            try
+            {
+                return JsonNode.Parse(value);
+            }
+            catch (JsonException)
+            {
+                throw new EntradaValidationException("--set", $"--set {key}= expects a JSON object.");
+            }
+        }
+
+        return JsonValue.Create(value);
+    }
+}

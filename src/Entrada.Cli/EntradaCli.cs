@@ -1,0 +1,187 @@
+using Entrada.Cli.Commands;
+using Entrada.Cli.Commands.Actions;
+using Entrada.Cli.Commands.Connections;
+using Entrada.Cli.Infrastructure;
+using Entrada.Core;
+using Entrada.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Entrada.Cli;
+
+/// <summary>
+/// The composition root of the <c>entrada</c> command: services, commands, and the one place
+/// where exceptions become a one-line message and an exit code.
+/// </summary>
+internal static class EntradaCli
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var debug = args.Contains("--debug", StringComparer.Ordinal);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 200;
+        }
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            // First Ctrl+C cancels cleanly; a second one is left to the runtime.
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var home = EntradaHome.FromEnvironment();
+            var services = new ServiceCollection();
+            ConfigureServices(services, home, console, debug);
+            var app = new CommandApp(new TypeRegistrar(services));
+            app.Configure(config => Configure(config, console));
+            return await app.RunAsync(args, cancellation.Token);
+        }
+        catch (Exception ex) when (IsCancellation(ex, cancellation.Token))
+        {
+            await Console.Error.WriteLineAsync("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            var (message, code) = Describe(ex);
+            await Console.Error.WriteLineAsync($"error: {message}");
+            if (debug)
+            {
+                await Console.Error.WriteLineAsync(ex.ToString());
+            }
+
+            return code;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static bool IsCancellation(Exception ex, CancellationToken token) =>
+        token.IsCancellationRequested && (ex is OperationCanceledException || ex.InnerException is OperationCanceledException);
+
+    /// <summary>Turns any failure into one line and the documented exit code.</summary>
+    internal static (string Message, int ExitCode) Describe(Exception ex)
+    {
+        switch (ex)
+        {
+            case EntradaException entrada:
+                return (entrada.Message, entrada.ExitCode);
+            case CommandParseException parse:
+                return ($"{OneLine(parse.Message)} Run 'entrada --help' (or add --help to the command) for usage.", ExitCodes.InvalidInput);
+            case CommandRuntimeException runtime:
+                return ($"{OneLine(runtime.Message)} Run the command with --help for usage.", ExitCodes.InvalidInput);
+            case CommandAppException app:
+                return ($"{OneLine(app.Message)} Run 'entrada --help' for usage.", ExitCodes.InvalidInput);
+            case OperationCanceledException:
+                return ("The operation timed out or was cancelled.", ExitCodes.Cancelled);
+            case Microsoft.Data.Sqlite.SqliteException sqlite:
+                return ($"The Entrada database could not be used ({OneLine(sqlite.Message)}); check ENTRADA_HOME and its permissions.", ExitCodes.RemoteFailure);
+            default:
+                return ($"Unexpected {ex.GetType().Name}: {OneLine(ex.Message)} Run again with --debug for details.", ExitCodes.RemoteFailure);
+        }
+    }
+
+    private static string OneLine(string message)
+    {
+        var line = message.ReplaceLineEndings(" ").Trim();
+        return line.EndsWith('.') ? line : line + ".";
+    }
+
+    private static void ConfigureServices(ServiceCollection services, EntradaHome home, IAnsiConsole console, bool debug)
+    {
+        services.AddLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.SetMinimumLevel(debug ? LogLevel.Debug : LogLevel.Information);
+            logging.AddProvider(new FileLoggerProvider(home.LogsPath, debug ? LogLevel.Debug : LogLevel.Information));
+            if (debug)
+            {
+                logging.AddSimpleConsole(o => o.SingleLine = true);
+                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Debug);
+            }
+        });
+        services.AddEntradaCore(home);
+        services.AddSingleton(console);
+        services.AddSingleton<CliOutput>();
+        services.AddSingleton<SecretInput>();
+    }
+
+    private static void Configure(IConfigurator config, IAnsiConsole console)
+    {
+        config.SetApplicationName("entrada");
+        config.UseAssemblyInformationalVersion();
+        config.PropagateExceptions();
+        config.UseStrictParsing();
+        config.ConfigureConsole(console);
+        config.CancellationExitCode(ExitCodes.Cancelled);
+        config.AddExample("connections", "add", "Contoso", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--client-secret-env", "CONTOSO_SECRET", "--test");
+        config.AddExample("run", "users.list", "--connection", "Contoso", "--set", "filter=accountEnabled eq false", "--output", "ndjson");
+        config.AddExample("serve", "--demo");
+
+        config.AddBranch("connections", connections =>
+        {
+            connections.SetDescription("Add, inspect, test, update and remove connections to Entra ID or LDAP.");
+            connections.AddCommand<AddConnectionCommand>("add")
+                .WithDescription("Add a connection (App Registration, OAuth or LDAP). Secrets come from stdin, an environment variable or a prompt, never an argument.")
+                .WithExample("connections", "add", "Contoso", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--client-secret-env", "CONTOSO_SECRET", "--test")
+                .WithExample("connections", "add", "Contoso cert", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--certificate", "entrada.pem")
+                .WithExample("connections", "add", "Corp AD", "--method", "ldap", "--uri", "ldaps://dc1.corp.example:636", "--bind-dn", "CN=svc-entrada,OU=Service,DC=corp,DC=example", "--password-env", "LDAP_PASSWORD", "--ca-cert", "corp-ca.pem");
+            connections.AddCommand<ListConnectionsCommand>("list")
+                .WithDescription("List connections with their method, cloud or server and last test.")
+                .WithExample("connections", "list", "--output", "json");
+            connections.AddCommand<ShowConnectionCommand>("show")
+                .WithDescription("Show one connection's parameters (secrets are never shown).")
+                .WithExample("connections", "show", "Contoso");
+            connections.AddCommand<UpdateConnectionCommand>("update")
+                .WithDescription("Change any parameter except the name, which is fixed.")
+                .WithExample("connections", "update", "Contoso", "--client-secret-stdin")
+                .WithExample("connections", "update", "Corp AD", "--base-dn", "OU=Staff,DC=corp,DC=example");
+            connections.AddCommand<RemoveConnectionCommand>("remove")
+                .WithDescription("Remove a connection and its secrets.")
+                .WithExample("connections", "remove", "Contoso");
+            connections.AddCommand<TestConnectionCommand>("test")
+                .WithDescription("Test a connection: what works, which permission is missing, the admin-consent link. Exit 0 all ready, 4 some not ready, 3 cannot authenticate.")
+                .WithExample("connections", "test", "Contoso");
+        });
+
+        config.AddBranch("actions", actions =>
+        {
+            actions.SetDescription("The actions Entrada can run.");
+            actions.AddCommand<ListActionsCommand>("list")
+                .WithDescription("List actions; with --connection, test it and show which are ready.")
+                .WithExample("actions", "list", "--connection", "Contoso");
+            actions.AddCommand<ShowActionCommand>("show")
+                .WithDescription("Show an action's input schema, output, permissions and an example.")
+                .WithExample("actions", "show", "users.disable");
+        });
+
+        config.AddCommand<RunCommand>("run")
+            .WithDescription("Run an action on a connection.")
+            .WithExample("run", "users.list", "--connection", "Contoso", "--set", "max=10")
+            .WithExample("run", "users.disable", "--connection", "Contoso", "--set", "userIds=alice@contoso.com,bob@contoso.com", "--dry-run")
+            .WithExample("run", "groups.members.add", "--connection", "Contoso", "--input", "@members.json");
+
+        config.AddBranch("audit", audit =>
+        {
+            audit.SetDescription("The audit log of connection changes and action runs.");
+            audit.AddCommand<AuditListCommand>("list")
+                .WithDescription("List audit records, newest first.")
+                .WithExample("audit", "list", "--limit", "20", "--output", "json");
+        });
+    }
+}

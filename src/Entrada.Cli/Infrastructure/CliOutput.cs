@@ -1,0 +1,107 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+
+namespace Entrada.Cli.Infrastructure;
+
+/// <summary>Writes results: JSON for scripts (stdout, one document), tables for people.</summary>
+internal sealed class CliOutput(IAnsiConsole console)
+{
+    public static JsonSerializerOptions Json { get; } = CreateJson(indented: true);
+
+    public static JsonSerializerOptions JsonLine { get; } = CreateJson(indented: false);
+
+    public IAnsiConsole Console => console;
+
+    public void WriteJson<T>(T value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+
+    public void WriteJsonLine(object? value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonLine));
+
+    public void Write(Spectre.Console.Rendering.IRenderable renderable) => console.Write(renderable);
+
+    public void Line(string markup) => console.MarkupLine(markup);
+
+    public void Success(string text) => console.MarkupLine($"[green]{Markup.Escape(text)}[/]");
+
+    public void Warning(string text) => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+
+    /// <summary>A two-column table of a JSON object's properties, nested values as compact JSON.</summary>
+    public void WriteProperties(JsonNode? node)
+    {
+        if (node is not JsonObject obj)
+        {
+            console.WriteLine(node?.ToJsonString(JsonLine) ?? "(nothing)");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("Property").AddColumn("Value");
+        foreach (var (key, value) in obj)
+        {
+            table.AddRow(Markup.Escape(key), Markup.Escape(Scalar(value)));
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary>A table of JSON objects, columns taken from their scalar properties.</summary>
+    public void WriteRows(IReadOnlyList<JsonNode?> rows, int maxColumns = 8)
+    {
+        if (rows.Count == 0)
+        {
+            console.MarkupLine("[grey](no items)[/]");
+            return;
+        }
+
+        var columns = rows.OfType<JsonObject>()
+            .SelectMany(o => o.Where(p => p.Value is JsonValue or null).Select(p => p.Key))
+            .Distinct(StringComparer.Ordinal)
+            .Take(maxColumns)
+            .ToList();
+        if (columns.Count == 0)
+        {
+            foreach (var row in rows)
+            {
+                console.WriteLine(row?.ToJsonString(JsonLine) ?? "null");
+            }
+
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var column in columns)
+        {
+            table.AddColumn(Markup.Escape(column));
+        }
+
+        foreach (var row in rows.OfType<JsonObject>())
+        {
+            table.AddRow(columns.Select(c => Markup.Escape(Scalar(row[c]))).ToArray());
+        }
+
+        console.Write(table);
+        console.MarkupLine($"[grey]{rows.Count} item(s)[/]");
+    }
+
+    public static string Scalar(JsonNode? value) => value switch
+    {
+        null => string.Empty,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        JsonValue v => v.ToJsonString(),
+        _ => value.ToJsonString(JsonLine),
+    };
+
+    private static JsonSerializerOptions CreateJson(bool indented)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            WriteIndented = indented,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
