@@ -4,6 +4,7 @@ using Entrada.Cli.Commands.Connections;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Storage;
+using Entrada.Graph;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -116,6 +117,7 @@ internal static class EntradaCli
             }
         });
         services.AddEntradaCore(home);
+        services.AddEntradaGraph();
         services.AddSingleton(console);
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
