@@ -163,6 +163,13 @@ internal sealed class TokenEndpoint(EmulatorContext context)
         return (app, false);
     }
 
+    private static long? UnixSeconds(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetInt64(out var number) => number,
+        JsonValueKind.String when long.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => null,
+    };
+
     private void ValidateAssertion(HttpContext http, AppRegistration app, string assertion, DateTimeOffset now)
     {
         var parts = assertion.Split('.');
@@ -229,8 +236,9 @@ internal sealed class TokenEndpoint(EmulatorContext context)
             throw new AadErrorException(new AadError(401, "invalid_client", 700023, $"Client assertion audience claim does not match Realm issuer. Review the documentation at https://aka.ms/certCreds ."));
         }
 
-        var exp = payload.TryGetProperty("exp", out var ex) && ex.TryGetInt64(out var ev) ? DateTimeOffset.FromUnixTimeSeconds(ev) : DateTimeOffset.MinValue;
-        var nbf = payload.TryGetProperty("nbf", out var n) && n.TryGetInt64(out var nv) ? DateTimeOffset.FromUnixTimeSeconds(nv) : DateTimeOffset.MinValue;
+        // MSAL.NET writes exp and nbf of its client assertion as JSON strings ("exp":"1764…"), not numbers.
+        var exp = payload.TryGetProperty("exp", out var ex) && UnixSeconds(ex) is { } ev ? DateTimeOffset.FromUnixTimeSeconds(ev) : DateTimeOffset.MinValue;
+        var nbf = payload.TryGetProperty("nbf", out var n) && UnixSeconds(n) is { } nv ? DateTimeOffset.FromUnixTimeSeconds(nv) : DateTimeOffset.MinValue;
         if (exp <= now || nbf > now.AddMinutes(5))
         {
             throw new AadErrorException(new AadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range."));
