@@ -138,6 +138,35 @@ public sealed class EntradaDatabase
         );
         CREATE INDEX audit_at ON audit (at);
         """,
+
+        // 2: the server's API keys (hashed) and its action runs.
+        """
+        CREATE TABLE api_keys (
+            id            TEXT PRIMARY KEY,
+            name          TEXT NULL,
+            hash          TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            last_used_at  TEXT NULL,
+            revoked_at    TEXT NULL
+        );
+        CREATE TABLE runs (
+            id            TEXT PRIMARY KEY,
+            action        TEXT NOT NULL,
+            connection    TEXT NOT NULL,
+            interface     TEXT NOT NULL,
+            actor         TEXT NULL,
+            status        TEXT NOT NULL,
+            dry_run       INTEGER NOT NULL,
+            input         TEXT NULL,
+            output        TEXT NULL,
+            item_count    INTEGER NOT NULL DEFAULT 0,
+            problem       TEXT NULL,
+            audit_id      INTEGER NULL,
+            created_at    TEXT NOT NULL,
+            finished_at   TEXT NULL
+        );
+        CREATE INDEX runs_created ON runs (created_at);
+        """,
     ];
 }
 
