@@ -6,6 +6,7 @@ using Entrada.Core.Storage;
 using Entrada.Core.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Entrada.Core;
 
@@ -19,6 +20,7 @@ public static class EntradaServices
     /// </summary>
     public static IServiceCollection AddEntradaCore(this IServiceCollection services, EntradaHome home)
     {
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(home);
         services.AddSingleton<EntradaDatabase>();

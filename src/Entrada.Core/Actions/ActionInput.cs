@@ -92,7 +92,7 @@ public static class ActionInput
             return $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}; see 'entrada actions show {descriptor.Id}'.";
         }
 
-        if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
+        if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
         {
             return $"The input field '{field}' of '{descriptor.Id}' cannot be null.";
         }

@@ -281,6 +281,12 @@ public static class ConnectionFactory
         try
         {
             var text = LooksLikePem(content) ? Encoding.UTF8.GetString(content) : null;
+            if (text is not null && !text.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            {
+                errors.Add(new("certificate", $"{where} holds no private key: give a PEM file with both the certificate and its private key ('-----BEGIN PRIVATE KEY-----'), or a PFX/PKCS#12 file."));
+                return null;
+            }
+
             if (text is not null)
             {
                 certificate = password is null

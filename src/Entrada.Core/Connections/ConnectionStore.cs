@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Entrada.Core.Connections;
 
@@ -11,7 +13,7 @@ namespace Entrada.Core.Connections;
 /// Keeps connections in the database: parameters in clear, secrets encrypted with
 /// <see cref="SecretProtector"/>. Names are unique ignoring case and never change.
 /// </summary>
-public sealed class ConnectionStore
+public sealed partial class ConnectionStore
 {
     private const string SecretsPurpose = "Entrada.Connections.Secrets.v1";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -21,11 +23,13 @@ public sealed class ConnectionStore
 
     private readonly EntradaDatabase _database;
     private readonly SecretProtector _protector;
+    private readonly ILogger _logger;
 
-    public ConnectionStore(EntradaDatabase database, SecretProtector protector)
+    public ConnectionStore(EntradaDatabase database, SecretProtector protector, ILogger<ConnectionStore>? logger = null)
     {
         _database = database;
         _protector = protector;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <summary>Adds a new connection; refuses a name already taken (ignoring case).</summary>
@@ -57,6 +61,7 @@ public sealed class ConnectionStore
         insert.Parameters.AddWithValue("$lastTest", connection.LastTest is null ? DBNull.Value : JsonSerializer.Serialize(connection.LastTest, Json));
         await insert.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        LogAdded(_logger, connection.Name, connection.Method.ToWireName());
     }
 
     /// <summary>Replaces a connection's parameters; the name must already exist.</summary>
@@ -79,6 +84,8 @@ public sealed class ConnectionStore
         {
             throw new ConnectionNotFoundException(connection.Name);
         }
+
+        LogUpdated(_logger, connection.Name);
     }
 
     /// <summary>Records the outcome of a test without touching anything else.</summary>
@@ -102,8 +109,19 @@ public sealed class ConnectionStore
         await using var delete = db.CreateCommand();
         delete.CommandText = "DELETE FROM connections WHERE name_key = $key RETURNING name;";
         delete.Parameters.AddWithValue("$key", Key(name));
-        return await delete.ExecuteScalarAsync(cancellationToken) as string ?? throw new ConnectionNotFoundException(name);
+        var removed = await delete.ExecuteScalarAsync(cancellationToken) as string ?? throw new ConnectionNotFoundException(name);
+        LogRemoved(_logger, removed);
+        return removed;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Name} ({Method}) added")]
+    private static partial void LogAdded(ILogger logger, string name, string method);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Name} updated")]
+    private static partial void LogUpdated(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Name} removed")]
+    private static partial void LogRemoved(ILogger logger, string name);
 
     /// <summary>Gets a connection by name (ignoring case), with its secrets decrypted.</summary>
     public async Task<Connection> GetAsync(string name, CancellationToken cancellationToken) =>

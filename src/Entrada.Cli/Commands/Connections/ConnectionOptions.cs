@@ -62,7 +62,7 @@ internal class ConnectionOptions : CliSettings
     public string? CaCert { get; set; }
 
     [CommandOption("--uri <URI>")]
-    [Description("LDAP: ldap://host[:port] or ldaps://host[:port].")]
+    [Description("LDAP: ldap://host[[:port]] or ldaps://host[[:port]].")]
     public string? Uri { get; set; }
 
     [CommandOption("--bind-dn <DN>")]

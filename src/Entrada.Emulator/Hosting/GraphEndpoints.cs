@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Entrada.Emulator.Control;
+using Entrada.Emulator.Graph;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+
+namespace Entrada.Emulator.Hosting;
+
+/// <summary>Maps <c>/v1.0/**</c> onto <see cref="GraphApi"/>, applying injected faults first.</summary>
+internal static class GraphEndpoints
+{
+    public static void MapGraph(this IEndpointRouteBuilder app, EmulatorContext context)
+    {
+        var graph = new GraphApi(context);
+        var batch = new BatchApi(graph, context.Time);
+        app.Map("/v1.0/{**path}", http => HandleAsync(http, context, graph, batch));
+    }
+
+    private static async Task HandleAsync(HttpContext http, EmulatorContext context, GraphApi graph, BatchApi batch)
+    {
+        var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString);
+        var target = raw.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase) ? raw[5..] : raw;
+        var headers = http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
+        JsonDocument? document = null;
+        try
+        {
+            if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+            {
+                try
+                {
+                    document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                }
+                catch (JsonException)
+                {
+                    var bad = GraphRequest.Create(http.Request.Method, target, headers, null);
+                    await WriteAsync(http, GraphException.Write(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", bad, context.Time.GetUtcNow()));
+                    return;
+                }
+            }
+
+            var request = GraphRequest.Create(http.Request.Method, target, headers, document?.RootElement);
+            var fault = context.Faults.Next(target);
+            if (fault is not null)
+            {
+                if (fault.Kind == FaultKind.ConnectionReset)
+                {
+                    http.Abort();
+                    return;
+                }
+
+                await WriteAsync(http, FaultResponse(request, fault, context.Time.GetUtcNow()));
+                return;
+            }
+
+            var response = request.Segments is ["$batch"] ? batch.Execute(request) : graph.Execute(request);
+            await WriteAsync(http, response);
+        }
+        finally
+        {
+            document?.Dispose();
+        }
+    }
+
+    private static GraphResponse FaultResponse(GraphRequest request, FaultRule fault, DateTimeOffset now)
+    {
+        var (status, code, message) = fault.Kind switch
+        {
+            FaultKind.TooManyRequests => (429, "TooManyRequests", "Please retry again later."),
+            FaultKind.ServiceUnavailable => (503, "serviceNotAvailable", "The service is temporarily unavailable. Please retry later."),
+            _ => (504, "UnknownError", "The gateway timed out."),
+        };
+        var response = GraphException.Write(status, code, message, request, now);
+        if (fault.RetryAfterSeconds is { } seconds)
+        {
+            response.Headers["Retry-After"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        response.Headers["request-id"] = request.RequestId;
+        response.Headers["client-request-id"] = request.ClientRequestId;
+        return response;
+    }
+
+    private static async Task WriteAsync(HttpContext http, GraphResponse response)
+    {
+        http.Response.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers)
+        {
+            http.Response.Headers[name] = value;
+        }
+
+        if (response.Body is { Length: > 0 } body)
+        {
+            http.Response.ContentType = response.ContentType;
+            http.Response.ContentLength = body.Length;
+            await http.Response.Body.WriteAsync(body, http.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Logging;
+
+namespace Entrada.Emulator.Hosting;
+
+internal static partial class LogMessages
+{
+    [LoggerMessage(1, LogLevel.Information, "Emulator listening on {AuthorityHost} for tenant {TenantId} with {Users} users and {Groups} groups")]
+    public static partial void Started(ILogger logger, Uri authorityHost, string tenantId, int users, int groups);
+
+    [LoggerMessage(2, LogLevel.Information, "Emulator on {AuthorityHost} stopped")]
+    public static partial void Stopped(ILogger logger, Uri authorityHost);
+}

@@ -1,0 +1,493 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Entrada.Emulator.Graph;
+using Entrada.Emulator.State;
+
+namespace Entrada.Emulator.OData;
+
+/// <summary>What a collection allows, following Graph's rules for that resource.</summary>
+internal sealed record CollectionRules
+{
+    /// <summary>Directory objects: ne/not/endsWith/$search/$count and sorting with a filter need an advanced query.</summary>
+    public bool DirectoryObjects { get; init; } = true;
+
+    public bool AllowTop { get; init; } = true;
+
+    public bool AllowSkip { get; init; }
+
+    public bool AllowFilter { get; init; } = true;
+
+    public bool AllowOrderBy { get; init; } = true;
+
+    public bool AllowSearch { get; init; } = true;
+
+    /// <summary>Items are in ascending <see cref="Entity.Seq"/> order, so <c>$skiptoken</c> can name a sequence.</summary>
+    public bool SeqOrdered { get; init; }
+
+    public int DefaultPageSize { get; init; } = 100;
+
+    public int MaxPageSize { get; init; } = 999;
+
+    /// <summary>Write <c>@odata.type</c> on each item (polymorphic collections such as members).</summary>
+    public bool Polymorphic { get; init; }
+
+    public static readonly CollectionRules TopLevel = new() { SeqOrdered = true };
+    public static readonly CollectionRules Links = new() { Polymorphic = true };
+    public static readonly CollectionRules CastLinks = new();
+}
+
+/// <summary>Serves entities and collections with <c>$select</c>, <c>$filter</c>, <c>$search</c>, <c>$orderby</c>, <c>$top</c>, <c>$count</c> and paging.</summary>
+internal static class QueryEngine
+{
+    private const string AdvancedHint = "Try adding $count=true query parameter and ConsistencyLevel:eventual header. Refer to https://aka.ms/graph-docs/advanced-queries for more information";
+
+    public static bool IsAdvanced(GraphRequest request) =>
+        request.IsEventual && (IsTrue(request.Query.GetValueOrDefault("$count")) || request.Query.ContainsKey("$search"));
+
+    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+
+    public static GraphResponse Entity(GraphRequest request, string graphBase, Entity entity, string contextSet, bool includeType = false)
+    {
+        RejectUnsupported(request);
+        var select = ParseSelect(request, [entity.Schema]);
+        var context = graphBase + "/$metadata#" + contextSet + SelectSuffix(request) + "/$entity";
+        return GraphResponse.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("@odata.context", context);
+            WriteProperties(w, entity, select, includeType);
+            w.WriteEndObject();
+        });
+    }
+
+    public static void WriteEntity(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType)
+    {
+        w.WriteStartObject();
+        WriteProperties(w, entity, select, includeType);
+        w.WriteEndObject();
+    }
+
+    private static void WriteProperties(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType)
+    {
+        if (includeType)
+        {
+            w.WriteString("@odata.type", "#" + entity.Schema.TypeName);
+        }
+
+        if (select is null)
+        {
+            foreach (var p in entity.Schema.Defaults)
+            {
+                WriteProperty(w, entity, p);
+            }
+
+            return;
+        }
+
+        foreach (var name in select)
+        {
+            if (entity.Schema.TryGet(name, out var p))
+            {
+                WriteProperty(w, entity, p);
+            }
+        }
+    }
+
+    private static void WriteProperty(Utf8JsonWriter w, Entity entity, PropertyDef p)
+    {
+        w.WritePropertyName(p.Name);
+        PropertyValues.Write(w, p.IsWriteOnly ? null : entity.Get(p));
+    }
+
+    private static string SelectSuffix(GraphRequest request) =>
+        request.Query.TryGetValue("$select", out var s) && s.Length > 0 ? "(" + s + ")" : string.Empty;
+
+    private static void RejectUnsupported(GraphRequest request)
+    {
+        if (request.Query.ContainsKey("$expand"))
+        {
+            throw GraphException.Unsupported("The emulator does not serve $expand.");
+        }
+    }
+
+    /// <summary>Validates <c>$select</c> against the schemas an item may have.</summary>
+    public static IReadOnlyList<string>? ParseSelect(GraphRequest request, IReadOnlyList<EntitySchema> schemas)
+    {
+        if (!request.Query.TryGetValue("$select", out var select) || select.Length == 0)
+        {
+            return null;
+        }
+
+        var names = select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var name in names)
+        {
+            if (!schemas.Any(s => s.TryGet(name, out _)))
+            {
+                throw GraphException.BadRequest($"Could not find a property named '{name}' on type '{schemas[0].TypeName}'.");
+            }
+        }
+
+        return names;
+    }
+
+    public static GraphResponse Collection<T>(GraphRequest request, string graphBase, IReadOnlyList<T> items, string contextSet, CollectionRules rules, IReadOnlyList<EntitySchema> schemas)
+        where T : Entity
+    {
+        RejectUnsupported(request);
+        var q = request.Query;
+        var advanced = IsAdvanced(request);
+        var select = ParseSelect(request, schemas);
+
+        // $filter: one parse per schema, so polymorphic collections filter each type by its own properties.
+        Dictionary<EntitySchema, FilterNode?>? filters = null;
+        if (q.TryGetValue("$filter", out var filterText) && filterText.Length > 0)
+        {
+            if (!rules.AllowFilter)
+            {
+                throw GraphException.Unsupported("This resource does not support filtering.");
+            }
+
+            filters = [];
+            GraphException? first = null;
+            foreach (var schema in schemas)
+            {
+                var fc = new FilterContext(schema);
+                try
+                {
+                    filters[schema] = FilterParser.Parse(filterText, fc);
+                    if (rules.DirectoryObjects && fc.AdvancedOperators.Count > 0 && !advanced)
+                    {
+                        throw GraphException.Unsupported($"Operator '{fc.AdvancedOperators[0]}' is not supported because the required parameters might be missing. {AdvancedHint}");
+                    }
+
+                    if (!rules.DirectoryObjects && fc.AdvancedOperators.Contains("endsWith"))
+                    {
+                        throw GraphException.Unsupported("Unsupported query: 'endsWith' is not supported on this resource.");
+                    }
+                }
+                catch (GraphException e) when (e.Code != "Request_UnsupportedQuery" || !e.Message.StartsWith("Operator", StringComparison.Ordinal))
+                {
+                    first ??= e;
+                    filters[schema] = null;
+                }
+            }
+
+            if (filters.Values.All(f => f is null))
+            {
+                throw first!;
+            }
+        }
+
+        var search = ParseSearch<T>(request, rules, schemas);
+        var order = ParseOrderBy<T>(request, rules, schemas, advanced, filters is not null || search is not null);
+        if (q.ContainsKey("$skip") && !rules.AllowSkip)
+        {
+            throw GraphException.Unsupported("'$skip' is not supported by the service.");
+        }
+
+        var top = rules.DefaultPageSize;
+        if (q.TryGetValue("$top", out var topText))
+        {
+            if (!rules.AllowTop)
+            {
+                throw GraphException.Unsupported("This resource does not support custom page sizes. Please retry without a page size argument.");
+            }
+
+            if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > rules.MaxPageSize)
+            {
+                throw GraphException.Unsupported($"Invalid page size specified: '{topText}'. Must be between 1 and {rules.MaxPageSize} inclusive.");
+            }
+        }
+
+        var skip = rules.AllowSkip && q.TryGetValue("$skip", out var skipText) && int.TryParse(skipText, CultureInfo.InvariantCulture, out var sk) ? sk : 0;
+        var wantCount = IsTrue(q.GetValueOrDefault("$count")) && (!rules.DirectoryObjects || request.IsEventual);
+
+        bool Matches(T item) =>
+            (filters is null || (filters.TryGetValue(item.Schema, out var f) && f is not null && f.Evaluate(item, null)))
+            && (search is null || search(item));
+
+        var page = new List<T>(Math.Min(top, 1000));
+        string? nextToken = null;
+        int? count = null;
+        var token = q.GetValueOrDefault("$skiptoken");
+        if (order is null && rules.SeqOrdered && !wantCount && skip == 0)
+        {
+            // Fast path: walk from the token's position, stop once a page and one more item are found.
+            var start = token is null ? 0 : EmulatorState.IndexOfSeq(ToList(items), DecodeToken(token, 'S'));
+            for (var i = start; i < items.Count; i++)
+            {
+                if (!Matches(items[i]))
+                {
+                    continue;
+                }
+
+                if (page.Count == top)
+                {
+                    nextToken = EncodeToken('S', items[i].Seq);
+                    break;
+                }
+
+                page.Add(items[i]);
+            }
+        }
+        else
+        {
+            IEnumerable<T> matched = items.Where(Matches);
+            if (order is not null)
+            {
+                matched = order(matched);
+            }
+
+            var all = matched.ToList();
+            count = all.Count;
+            var offset = (token is null ? 0 : (int)DecodeToken(token, 'O')) + skip;
+            page.AddRange(all.Skip(offset).Take(top));
+            if (offset + top < all.Count)
+            {
+                nextToken = EncodeToken('O', offset + top - skip);
+            }
+        }
+
+        var contextUrl = graphBase + "/$metadata#" + contextSet + SelectSuffix(request);
+        var nextLink = nextToken is null ? null : NextLink(request, graphBase, nextToken);
+        return GraphResponse.Json(200, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("@odata.context", contextUrl);
+            if (wantCount && token is null)
+            {
+                w.WriteNumber("@odata.count", count ?? items.Count(Matches));
+            }
+
+            if (nextLink is not null)
+            {
+                w.WriteString("@odata.nextLink", nextLink);
+            }
+
+            w.WriteStartArray("value");
+            foreach (var item in page)
+            {
+                WriteEntity(w, item, select, rules.Polymorphic);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        });
+    }
+
+    /// <summary>Counts a collection for a <c>/$count</c> segment (text/plain), honouring <c>$filter</c> and <c>$search</c>.</summary>
+    public static GraphResponse Count<T>(GraphRequest request, IReadOnlyList<T> items, CollectionRules rules, IReadOnlyList<EntitySchema> schemas)
+        where T : Entity
+    {
+        if (rules.DirectoryObjects && !request.IsEventual)
+        {
+            throw GraphException.BadRequest("$count is not currently supported.");
+        }
+
+        var countRequest = new GraphRequest
+        {
+            Method = "GET",
+            Segments = request.Segments,
+            Query = new Dictionary<string, string>(request.Query, StringComparer.OrdinalIgnoreCase) { ["$count"] = "true", ["$top"] = "1" },
+            Headers = request.Headers,
+        };
+        var response = Collection(countRequest, string.Empty, items, string.Empty, rules with { AllowTop = true, SeqOrdered = false }, schemas);
+        using var doc = JsonDocument.Parse(response.Body);
+        return GraphResponse.Text(doc.RootElement.GetProperty("@odata.count").GetInt32().ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static List<T> ToList<T>(IReadOnlyList<T> items) => items as List<T> ?? [.. items];
+
+    private static string EncodeToken(char kind, long value) =>
+        Base64Url.EncodeToString(Encoding.ASCII.GetBytes("RFNwdAIAAQAAA" + kind + value.ToString(CultureInfo.InvariantCulture)));
+
+    private static long DecodeToken(string token, char kind)
+    {
+        try
+        {
+            var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token));
+            if (text.Length > 14 && text[13] == kind && long.TryParse(text.AsSpan(14), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw GraphException.BadRequest("'$skiptoken' is malformed or does not belong to this query.");
+    }
+
+    private static string NextLink(GraphRequest request, string graphBase, string token)
+    {
+        var sb = new StringBuilder(graphBase).Append(request.Path).Append('?');
+        foreach (var (key, value) in request.Query)
+        {
+            if (key.Equals("$skiptoken", StringComparison.OrdinalIgnoreCase) || key.Equals("$skip", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            sb.Append(key).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
+        }
+
+        return sb.Append("$skiptoken=").Append(token).ToString();
+    }
+
+    private static Func<T, bool>? ParseSearch<T>(GraphRequest request, CollectionRules rules, IReadOnlyList<EntitySchema> schemas)
+        where T : Entity
+    {
+        if (!request.Query.TryGetValue("$search", out var text) || text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!rules.AllowSearch)
+        {
+            throw GraphException.Unsupported("This resource does not support $search.");
+        }
+
+        if (rules.DirectoryObjects && !request.IsEventual)
+        {
+            throw GraphException.Unsupported("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+        }
+
+        // "a:b" OR "c:d" AND "e:f": AND binds tighter than OR.
+        var groups = new List<List<(string Property, string Term)>> { new() };
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (char.IsWhiteSpace(text[i]))
+            {
+                i++;
+                continue;
+            }
+
+            if (text[i] == '"')
+            {
+                var end = text.IndexOf('"', i + 1);
+                if (end < 0)
+                {
+                    throw GraphException.BadRequest("Syntax error: the $search clause has an unclosed quote.");
+                }
+
+                var clause = text[(i + 1)..end];
+                var colon = clause.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
+                {
+                    throw GraphException.BadRequest($"Syntax error: character '\"' is not valid at position {i} in '{text}'. A $search clause is \"property:value\".");
+                }
+
+                var property = clause[..colon];
+                if (!schemas.Any(s => s.TryGet(property, out var p) && p.Searchable))
+                {
+                    throw GraphException.BadRequest($"Invalid search property '{property}'.");
+                }
+
+                groups[^1].Add((property, clause[(colon + 1)..]));
+                i = end + 1;
+                continue;
+            }
+
+            var word = new string([.. text.Skip(i).TakeWhile(c => !char.IsWhiteSpace(c))]);
+            if (word.Equals("OR", StringComparison.Ordinal))
+            {
+                groups.Add([]);
+            }
+            else if (!word.Equals("AND", StringComparison.Ordinal))
+            {
+                throw GraphException.BadRequest($"Syntax error: '{word}' is not valid in '{text}'. A $search clause is \"property:value\".");
+            }
+
+            i += word.Length;
+        }
+
+        return item => groups.Any(g => g.Count > 0 && g.All(t => SearchMatches(item, t.Property, t.Term)));
+    }
+
+    private static bool SearchMatches(Entity item, string property, string term)
+    {
+        if (!item.Schema.TryGet(property, out var p) || item.Get(p) is not string value)
+        {
+            return false;
+        }
+
+        // Graph tokenises on spaces, punctuation and case changes; a term matches the start of a token.
+        if (value.StartsWith(term, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        for (var i = 1; i < value.Length; i++)
+        {
+            if (!char.IsLetterOrDigit(value[i - 1]) && value.AsSpan(i).StartsWith(term, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Func<IEnumerable<T>, IEnumerable<T>>? ParseOrderBy<T>(GraphRequest request, CollectionRules rules, IReadOnlyList<EntitySchema> schemas, bool advanced, bool filtered)
+        where T : Entity
+    {
+        if (!request.Query.TryGetValue("$orderby", out var text) || text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!rules.AllowOrderBy)
+        {
+            throw GraphException.Unsupported("Sorting not supported for current query.");
+        }
+
+        if (rules.DirectoryObjects && filtered && !advanced)
+        {
+            throw GraphException.Unsupported("Sorting not supported for current query.");
+        }
+
+        var keys = new List<(string Name, bool Descending)>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var bits = part.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var name = bits[0];
+            var descending = bits.Length > 1 && bits[1].Equals("desc", StringComparison.OrdinalIgnoreCase);
+            var known = schemas.Select(s => s.TryGet(name, out var p) ? p : null).FirstOrDefault(p => p is not null);
+            if (known is null)
+            {
+                throw GraphException.BadRequest($"Could not find a property named '{name}' on type '{schemas[0].TypeName}'.");
+            }
+
+            if (!known.Sortable && !(advanced && known.Kind is PropertyKind.String or PropertyKind.DateTime))
+            {
+                throw GraphException.Unsupported($"Sorting not supported for current query: '{name}' is not a sortable property.");
+            }
+
+            keys.Add((name, descending));
+        }
+
+        return source =>
+        {
+            IOrderedEnumerable<T>? ordered = null;
+            foreach (var (name, descending) in keys)
+            {
+                Func<T, string> key = e => e.Schema.TryGet(name, out var p) ? SortKey(e.Get(p)) : string.Empty;
+                ordered = ordered is null
+                    ? descending ? source.OrderByDescending(key, StringComparer.OrdinalIgnoreCase) : source.OrderBy(key, StringComparer.OrdinalIgnoreCase)
+                    : descending ? ordered.ThenByDescending(key, StringComparer.OrdinalIgnoreCase) : ordered.ThenBy(key, StringComparer.OrdinalIgnoreCase);
+            }
+
+            return ordered!.ThenBy(e => e.Seq);
+        };
+    }
+
+    private static string SortKey(object? value) => value switch
+    {
+        null => string.Empty,
+        DateTimeOffset d => PropertyValues.FormatDate(d),
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
+    };
+}

@@ -1,0 +1,510 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Entrada.Emulator.OData;
+using Entrada.Emulator.State;
+
+namespace Entrada.Emulator;
+
+/// <summary>A user of the emulated tenant as tests see it (a snapshot; changing it changes nothing).</summary>
+/// <param name="Id">Object ID.</param>
+/// <param name="UserPrincipalName">UPN (guests carry <c>#EXT#</c>).</param>
+/// <param name="DisplayName">Display name.</param>
+/// <param name="UserType"><c>Member</c> or <c>Guest</c>.</param>
+/// <param name="AccountEnabled">Whether sign-in is allowed.</param>
+/// <param name="SkuIds">Assigned licence SKU IDs.</param>
+/// <param name="SignInSessionsValidFrom">Refresh tokens issued before this are revoked.</param>
+/// <param name="RiskLevel">Identity Protection risk level, or <see langword="null"/> when the user was never risky.</param>
+/// <param name="RiskState">Identity Protection risk state, or <see langword="null"/>.</param>
+/// <param name="GroupIds">IDs of the groups the user is a direct member of.</param>
+public sealed record EmulatedUser(
+    string Id,
+    string UserPrincipalName,
+    string? DisplayName,
+    string UserType,
+    bool AccountEnabled,
+    IReadOnlyList<string> SkuIds,
+    DateTimeOffset? SignInSessionsValidFrom,
+    string? RiskLevel,
+    string? RiskState,
+    IReadOnlyList<string> GroupIds);
+
+/// <summary>
+/// The emulated tenant's data. Every member is thread-safe: public methods take the state's lock
+/// and return snapshots.
+/// </summary>
+public sealed class EmulatorState
+{
+    private long _seq;
+
+    internal EmulatorState(TimeProvider time, string tenantId, string tenantDomain, string tenantName)
+    {
+        Time = time;
+        TenantId = tenantId;
+        TenantDomain = tenantDomain;
+        TenantName = tenantName;
+    }
+
+    /// <summary>The tenant ID (a GUID).</summary>
+    public string TenantId { get; }
+
+    /// <summary>The tenant's initial domain, e.g. <c>contoso.onmicrosoft.com</c>.</summary>
+    public string TenantDomain { get; }
+
+    internal string TenantName { get; }
+
+    internal TimeProvider Time { get; }
+
+    internal Lock Sync { get; } = new();
+
+    internal List<string> VerifiedDomains { get; } = [];
+
+    internal Dictionary<string, DirectoryObject> Objects { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal Dictionary<string, UserObject> UsersByUpn { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal List<UserObject> Users { get; } = [];
+
+    internal List<GroupObject> Groups { get; } = [];
+
+    internal List<RoleObject> Roles { get; } = [];
+
+    internal List<Entity> Organizations { get; } = [];
+
+    internal List<Entity> Skus { get; } = [];
+
+    internal Dictionary<string, RiskyUserRecord> RiskyUsers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    internal List<RiskyUserRecord> RiskyUserList { get; } = [];
+
+    internal List<Entity> Alerts { get; } = [];
+
+    internal Dictionary<string, AppRegistration> Apps { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How many users the tenant has.</summary>
+    public int UserCount
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return Users.Count;
+            }
+        }
+    }
+
+    /// <summary>How many groups the tenant has.</summary>
+    public int GroupCount
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return Groups.Count;
+            }
+        }
+    }
+
+    internal long NextSeq() => ++_seq;
+
+    internal static string NewId() => Guid.NewGuid().ToString();
+
+    /// <summary>Finds a user by object ID or user principal name.</summary>
+    /// <param name="idOrUserPrincipalName">Object ID or UPN (case-insensitive).</param>
+    /// <returns>A snapshot, or <see langword="null"/> when there is no such user.</returns>
+    public EmulatedUser? FindUser(string idOrUserPrincipalName)
+    {
+        lock (Sync)
+        {
+            var user = FindUserLocked(idOrUserPrincipalName);
+            if (user is null)
+            {
+                return null;
+            }
+
+            RiskyUsers.TryGetValue(user.Id, out var risk);
+            return new EmulatedUser(
+                user.Id,
+                user.UserPrincipalName,
+                user.DisplayName,
+                user.UserType,
+                user.AccountEnabled,
+                [.. user.Licenses.Select(l => l?["skuId"]?.GetValue<string>() ?? string.Empty)],
+                user.Get("signInSessionsValidFromDateTime") as DateTimeOffset?,
+                risk?.Entity.GetString("riskLevel"),
+                risk?.Entity.GetString("riskState"),
+                [.. user.MemberOf.OfType<GroupObject>().Select(g => g.Id)]);
+        }
+    }
+
+    /// <summary>Lists the IDs of a group's direct members.</summary>
+    /// <param name="groupId">The group's object ID.</param>
+    /// <returns>Member IDs in the order they were added, or <see langword="null"/> when there is no such group.</returns>
+    public IReadOnlyList<string>? GetGroupMemberIds(string groupId)
+    {
+        lock (Sync)
+        {
+            return Objects.TryGetValue(groupId, out var o) && o is GroupObject g ? [.. g.Members.Select(m => m.Id)] : null;
+        }
+    }
+
+    /// <summary>Finds the first group with a display name.</summary>
+    /// <param name="displayName">The display name (case-insensitive).</param>
+    /// <returns>The group's ID, or <see langword="null"/>.</returns>
+    public string? FindGroupId(string displayName)
+    {
+        lock (Sync)
+        {
+            return Groups.FirstOrDefault(g => string.Equals(g.GetString("displayName"), displayName, StringComparison.OrdinalIgnoreCase))?.Id;
+        }
+    }
+
+    /// <summary>Lists the users' IDs in the tenant's default order.</summary>
+    /// <returns>A snapshot of every user ID.</returns>
+    public IReadOnlyList<string> GetUserIds()
+    {
+        lock (Sync)
+        {
+            return [.. Users.Select(u => u.Id)];
+        }
+    }
+
+    /// <summary>Lists the groups' IDs in the tenant's default order.</summary>
+    /// <returns>A snapshot of every group ID.</returns>
+    public IReadOnlyList<string> GetGroupIds()
+    {
+        lock (Sync)
+        {
+            return [.. Groups.Select(g => g.Id)];
+        }
+    }
+
+    /// <summary>Lists the security alerts' IDs.</summary>
+    /// <returns>A snapshot of every alert ID.</returns>
+    public IReadOnlyList<string> GetAlertIds()
+    {
+        lock (Sync)
+        {
+            return [.. Alerts.Select(a => a.Id)];
+        }
+    }
+
+    /// <summary>Changes a user's type (<c>Member</c> or <c>Guest</c>).</summary>
+    /// <param name="idOrUserPrincipalName">The user.</param>
+    /// <param name="userType"><c>Member</c> or <c>Guest</c>.</param>
+    /// <returns>Whether the user exists.</returns>
+    public bool SetUserType(string idOrUserPrincipalName, string userType)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userType);
+        if (userType is not ("Member" or "Guest"))
+        {
+            throw new ArgumentException($"The user type must be 'Member' or 'Guest', not '{userType}'.", nameof(userType));
+        }
+
+        lock (Sync)
+        {
+            var user = FindUserLocked(idOrUserPrincipalName);
+            user?.Set("userType", userType);
+            return user is not null;
+        }
+    }
+
+    /// <summary>Sets a user's Identity Protection risk, adding a history item.</summary>
+    /// <param name="idOrUserPrincipalName">The user.</param>
+    /// <param name="riskLevel"><c>low</c>, <c>medium</c>, <c>high</c>, <c>hidden</c> or <c>none</c>.</param>
+    /// <param name="riskState">e.g. <c>atRisk</c>, <c>confirmedCompromised</c>, <c>dismissed</c>, <c>remediated</c>, <c>none</c>.</param>
+    /// <returns>Whether the user exists.</returns>
+    public bool SetUserRisk(string idOrUserPrincipalName, string riskLevel, string riskState)
+    {
+        lock (Sync)
+        {
+            var user = FindUserLocked(idOrUserPrincipalName);
+            if (user is null)
+            {
+                return false;
+            }
+
+            SetRiskLocked(user, riskLevel, riskState, riskState == "atRisk" ? "none" : "adminGeneratedTemporaryPassword", initiatedBy: null);
+            return true;
+        }
+    }
+
+    /// <summary>Revokes a user's refresh tokens and sessions, as <c>revokeSignInSessions</c> does.</summary>
+    /// <param name="idOrUserPrincipalName">The user.</param>
+    /// <returns>Whether the user exists.</returns>
+    public bool RevokeSignInSessions(string idOrUserPrincipalName)
+    {
+        lock (Sync)
+        {
+            var user = FindUserLocked(idOrUserPrincipalName);
+            if (user is null)
+            {
+                return false;
+            }
+
+            RevokeLocked(user);
+            return true;
+        }
+    }
+
+    /// <summary>Enables or disables a user's sign-in.</summary>
+    /// <param name="idOrUserPrincipalName">The user.</param>
+    /// <param name="enabled">The new <c>accountEnabled</c>.</param>
+    /// <returns>Whether the user exists.</returns>
+    public bool SetAccountEnabled(string idOrUserPrincipalName, bool enabled)
+    {
+        lock (Sync)
+        {
+            var user = FindUserLocked(idOrUserPrincipalName);
+            user?.Set("accountEnabled", PropertyValues.Box(enabled));
+            return user is not null;
+        }
+    }
+
+    /// <summary>Registers a certificate (public part) on an app, for <c>client_assertion</c> sign-in.</summary>
+    /// <param name="clientId">The app's client ID.</param>
+    /// <param name="certificate">The certificate; only its public key is kept.</param>
+    /// <returns>Whether the app exists.</returns>
+    public bool AddAppCertificate(string clientId, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        lock (Sync)
+        {
+            if (!Apps.TryGetValue(clientId, out var app))
+            {
+                return false;
+            }
+
+            app.Certificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData));
+            return true;
+        }
+    }
+
+    /// <summary>Adds a client secret to an app (an expired one answers AADSTS7000222).</summary>
+    /// <param name="clientId">The app's client ID.</param>
+    /// <param name="value">The secret's value.</param>
+    /// <param name="expires">When it expires.</param>
+    /// <returns>Whether the app exists.</returns>
+    public bool AddAppSecret(string clientId, string value, DateTimeOffset expires)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value);
+        lock (Sync)
+        {
+            if (!Apps.TryGetValue(clientId, out var app))
+            {
+                return false;
+            }
+
+            app.Secrets.Add(new ClientSecret(value, expires));
+            return true;
+        }
+    }
+
+    /// <summary>Grants or revokes (admin consent) an application permission on an app.</summary>
+    /// <param name="clientId">The app's client ID.</param>
+    /// <param name="permission">e.g. <c>User.Read.All</c>.</param>
+    /// <param name="granted">Grant (true) or revoke (false).</param>
+    /// <returns>Whether the app exists.</returns>
+    public bool SetAppPermission(string clientId, string permission, bool granted)
+    {
+        lock (Sync)
+        {
+            if (!Apps.TryGetValue(clientId, out var app))
+            {
+                return false;
+            }
+
+            if (granted)
+            {
+                app.GrantedApplicationPermissions.Add(permission);
+                app.AdminConsentedScopes.Add(permission);
+            }
+            else
+            {
+                app.GrantedApplicationPermissions.Remove(permission);
+                app.AdminConsentedScopes.Remove(permission);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Writes a summary of the state (counts, apps without secrets) as JSON.</summary>
+    /// <returns>A JSON object.</returns>
+    public string DescribeJson()
+    {
+        lock (Sync)
+        {
+            var node = new JsonObject
+            {
+                ["tenantId"] = TenantId,
+                ["tenantDomain"] = TenantDomain,
+                ["users"] = Users.Count,
+                ["guests"] = Users.Count(u => u.UserType == "Guest"),
+                ["groups"] = Groups.Count,
+                ["directoryRoles"] = Roles.Count,
+                ["subscribedSkus"] = Skus.Count,
+                ["riskyUsers"] = RiskyUserList.Count,
+                ["alerts"] = Alerts.Count,
+                ["apps"] = new JsonArray([.. Apps.Values.Select(a => (JsonNode)new JsonObject
+                {
+                    ["name"] = a.Name,
+                    ["clientId"] = a.ClientId,
+                    ["permissions"] = new JsonArray([.. a.GrantedApplicationPermissions.Order(StringComparer.Ordinal).Select(p => (JsonNode)p)]),
+                })]),
+            };
+            return node.ToJsonString();
+        }
+    }
+
+    internal UserObject? FindUserLocked(string idOrUpn) =>
+        Objects.TryGetValue(idOrUpn, out var o) ? o as UserObject : UsersByUpn.GetValueOrDefault(idOrUpn);
+
+    internal void RevokeLocked(UserObject user)
+    {
+        // Tokens carry whole seconds; a token issued in the same second as the revocation is revoked too.
+        var now = Time.GetUtcNow();
+        user.Set("signInSessionsValidFromDateTime", new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, TimeSpan.Zero));
+    }
+
+    internal void AddUserLocked(UserObject user)
+    {
+        Objects.Add(user.Id, user);
+        UsersByUpn.Add(user.UserPrincipalName, user);
+        Users.Add(user);
+    }
+
+    internal void AddGroupLocked(GroupObject group)
+    {
+        Objects.Add(group.Id, group);
+        Groups.Add(group);
+    }
+
+    internal void RemoveObjectLocked(DirectoryObject target)
+    {
+        Objects.Remove(target.Id);
+        foreach (var parent in target.MemberOf.ToList())
+        {
+            switch (parent)
+            {
+                case GroupObject g:
+                    g.RemoveMember(target);
+                    break;
+                case RoleObject r:
+                    r.Members.Remove(target);
+                    target.MemberOf.Remove(r);
+                    break;
+            }
+        }
+
+        switch (target)
+        {
+            case UserObject user:
+                UsersByUpn.Remove(user.UserPrincipalName);
+                RemoveBySeq(Users, user);
+                if (RiskyUsers.TryGetValue(user.Id, out var risky))
+                {
+                    risky.Entity.Set("isDeleted", PropertyValues.Box(true));
+                }
+
+                ReleaseLicensesLocked(user);
+                break;
+            case GroupObject group:
+                foreach (var member in group.Members.ToList())
+                {
+                    group.RemoveMember(member);
+                }
+
+                RemoveBySeq(Groups, group);
+                break;
+            case RoleObject role:
+                Roles.Remove(role);
+                break;
+        }
+    }
+
+    internal void ReleaseLicensesLocked(UserObject user)
+    {
+        foreach (var license in user.Licenses)
+        {
+            var sku = FindSkuBySkuId(license?["skuId"]?.GetValue<string>());
+            if (sku is not null)
+            {
+                sku.Set("consumedUnits", (int)sku.Get("consumedUnits")! - 1);
+            }
+        }
+    }
+
+    internal Entity? FindSkuBySkuId(string? skuId) =>
+        skuId is null ? null : Skus.FirstOrDefault(s => string.Equals(s.GetString("skuId"), skuId, StringComparison.OrdinalIgnoreCase));
+
+    internal void SetRiskLocked(UserObject user, string riskLevel, string riskState, string riskDetail, string? initiatedBy)
+    {
+        var now = Time.GetUtcNow();
+        if (!RiskyUsers.TryGetValue(user.Id, out var record))
+        {
+            var entity = new Entity(Schemas.RiskyUser, user.Id, NextSeq());
+            record = new RiskyUserRecord(entity);
+            RiskyUsers.Add(user.Id, record);
+            RiskyUserList.Add(record);
+        }
+
+        var e = record.Entity;
+        e.Set("isDeleted", PropertyValues.Box(false));
+        e.Set("isProcessing", PropertyValues.Box(false));
+        e.Set("riskLevel", riskLevel);
+        e.Set("riskState", riskState);
+        e.Set("riskDetail", riskDetail);
+        e.Set("riskLastUpdatedDateTime", now);
+        e.Set("userDisplayName", user.DisplayName);
+        e.Set("userPrincipalName", user.UserPrincipalName);
+
+        var item = new Entity(Schemas.RiskyUserHistoryItem, user.Id, NextSeq());
+        foreach (var name in new[] { "isDeleted", "isProcessing", "riskLevel", "riskState", "riskDetail", "riskLastUpdatedDateTime", "userDisplayName", "userPrincipalName" })
+        {
+            item.Set(name, e.Get(name));
+        }
+
+        item.Set("userId", user.Id);
+        item.Set("initiatedBy", initiatedBy);
+        item.Set("activity", new JsonObject { ["riskEventTypes"] = riskState == "atRisk" ? new JsonArray("unfamiliarFeatures") : new JsonArray(), ["detail"] = riskDetail });
+        record.History.Add(item);
+    }
+
+    /// <summary>Removes an entity from a list kept in insertion order, by binary search on its sequence.</summary>
+    internal static void RemoveBySeq<T>(List<T> list, T entity)
+        where T : Entity
+    {
+        var index = IndexOfSeq(list, entity.Seq);
+        if (index >= 0 && index < list.Count && ReferenceEquals(list[index], entity))
+        {
+            list.RemoveAt(index);
+        }
+        else
+        {
+            list.Remove(entity);
+        }
+    }
+
+    /// <summary>The index of the first entity whose sequence is at least <paramref name="seq"/>.</summary>
+    internal static int IndexOfSeq<T>(List<T> list, long seq)
+        where T : Entity
+    {
+        int lo = 0, hi = list.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (list[mid].Seq < seq)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    internal static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,165 @@
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Entrada.Emulator.OData;
+
+namespace Entrada.Emulator.State;
+
+/// <summary>One stored Graph entity: its schema, id, insertion sequence and property values by slot.</summary>
+internal class Entity
+{
+    public Entity(EntitySchema schema, string id, long seq)
+    {
+        Schema = schema;
+        Id = id;
+        Seq = seq;
+        Values = new object?[schema.SlotCount];
+    }
+
+    public EntitySchema Schema { get; }
+
+    public string Id { get; }
+
+    /// <summary>Insertion order: the default order of collections and the key of <c>$skiptoken</c>.</summary>
+    public long Seq { get; }
+
+    public object?[] Values { get; }
+
+    public object? Get(PropertyDef property) => property.Slot == 0 ? Id : Values[property.Slot];
+
+    public object? Get(string name) => Get(Schema[name]);
+
+    public string? GetString(string name) => Get(name) as string;
+
+    public void Set(string name, object? value) => Values[Schema[name].Slot] = value;
+
+    public void Set(PropertyDef property, object? value) => Values[property.Slot] = value;
+}
+
+/// <summary>A user, group or directory role: something that can be a member.</summary>
+internal class DirectoryObject(EntitySchema schema, string id, long seq) : Entity(schema, id, seq)
+{
+    /// <summary>The groups and roles this object is a direct member of.</summary>
+    public HashSet<DirectoryObject> MemberOf { get; } = [];
+}
+
+internal sealed class UserObject(string id, long seq) : DirectoryObject(Schemas.User, id, seq)
+{
+    public string? Password { get; set; }
+
+    public string UserPrincipalName => GetString("userPrincipalName")!;
+
+    public string? DisplayName => GetString("displayName");
+
+    public bool AccountEnabled => Get("accountEnabled") is true;
+
+    public string UserType => GetString("userType") ?? "Member";
+
+    /// <summary>Refresh tokens issued before this instant are revoked.</summary>
+    public DateTimeOffset SessionsValidFrom => Get("signInSessionsValidFromDateTime") as DateTimeOffset? ?? DateTimeOffset.MinValue;
+
+    public JsonArray Licenses
+    {
+        get
+        {
+            if (Get("assignedLicenses") is not JsonArray array)
+            {
+                array = [];
+                Set("assignedLicenses", array);
+            }
+
+            return array;
+        }
+    }
+}
+
+internal sealed class GroupObject(string id, long seq) : DirectoryObject(Schemas.Group, id, seq)
+{
+    private readonly HashSet<DirectoryObject> _memberSet = [];
+
+    /// <summary>Direct members in the order they were added.</summary>
+    public List<DirectoryObject> Members { get; } = [];
+
+    public List<DirectoryObject> Owners { get; } = [];
+
+    public bool HasMember(DirectoryObject member) => _memberSet.Contains(member);
+
+    public bool AddMember(DirectoryObject member)
+    {
+        if (!_memberSet.Add(member))
+        {
+            return false;
+        }
+
+        Members.Add(member);
+        member.MemberOf.Add(this);
+        return true;
+    }
+
+    public bool RemoveMember(DirectoryObject member)
+    {
+        if (!_memberSet.Remove(member))
+        {
+            return false;
+        }
+
+        Members.Remove(member);
+        member.MemberOf.Remove(this);
+        return true;
+    }
+}
+
+internal sealed class RoleObject(string id, long seq) : DirectoryObject(Schemas.DirectoryRole, id, seq)
+{
+    public List<DirectoryObject> Members { get; } = [];
+}
+
+/// <summary>Identity Protection's view of a user: the riskyUser entity and its history.</summary>
+internal sealed class RiskyUserRecord(Entity entity)
+{
+    public Entity Entity { get; } = entity;
+
+    public List<Entity> History { get; } = [];
+}
+
+internal sealed class ClientSecret(string value, DateTimeOffset expires)
+{
+    public string Value { get; } = value;
+
+    public DateTimeOffset Expires { get; } = expires;
+}
+
+/// <summary>An app registration and its service principal in the tenant.</summary>
+internal sealed class AppRegistration
+{
+    public required string Name { get; init; }
+
+    public required string ClientId { get; init; }
+
+    public string ObjectId { get; init; } = Guid.NewGuid().ToString();
+
+    public List<ClientSecret> Secrets { get; } = [];
+
+    public List<X509Certificate2> Certificates { get; } = [];
+
+    /// <summary>Application permissions an admin has consented to (the token's <c>roles</c>).</summary>
+    public HashSet<string> GrantedApplicationPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Application permissions the registration asks for (what <c>/adminconsent</c> grants).</summary>
+    public HashSet<string> RequestedApplicationPermissions { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Delegated permissions an admin has consented to for every user.</summary>
+    public HashSet<string> AdminConsentedScopes { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Delegated permissions each user has consented to, by user id.</summary>
+    public Dictionary<string, HashSet<string>> UserConsents { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public List<string> RedirectUris { get; } = [];
+
+    public bool IsPublicClient { get; set; }
+
+    public EmulatorApp ToPublic() => new(
+        Name,
+        ClientId,
+        Secrets.FirstOrDefault()?.Value ?? string.Empty,
+        [.. GrantedApplicationPermissions.Order(StringComparer.Ordinal)]);
+}

@@ -1,0 +1,75 @@
+using System.ComponentModel;
+using Entrada.Core;
+using Entrada.Core.Actions;
+
+namespace Entrada.Graph.Client;
+
+/// <summary>The input of list actions.</summary>
+/// <param name="Filter">An OData <c>$filter</c>, as Graph takes it.</param>
+/// <param name="Search">A <c>$search</c>, such as <c>displayName:ann</c> (quotes added when missing).</param>
+/// <param name="Select">Properties to return.</param>
+/// <param name="Max">Stop after this many items; all when absent.</param>
+internal sealed record ListInput(
+    [property: Description("OData $filter, as Graph takes it, e.g. startsWith(displayName,'A').")] string? Filter = null,
+    [property: Description("$search, e.g. displayName:ann (the quotes Graph wants are added).")] string? Search = null,
+    [property: Description("Properties to return.")] IReadOnlyList<string>? Select = null,
+    [property: Description("Stop after this many items; all when absent.")] int? Max = null) : IValidatableInput
+{
+    public IEnumerable<ValidationError> Validate()
+    {
+        if (Max is <= 0)
+        {
+            yield return new ValidationError("max", $"'max' must be a positive number, not {Max}.");
+        }
+    }
+}
+
+/// <summary>Checks shared by inputs.</summary>
+internal static class InputRules
+{
+    /// <summary>Graph object ids must be GUIDs; a user may also be named by user principal name.</summary>
+    public static IEnumerable<ValidationError> RequireIds(string field, IReadOnlyList<string>? ids, bool allowUpn)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            yield return new ValidationError(field, $"'{field}' needs at least one ID.");
+            yield break;
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var id = ids[i];
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                yield return new ValidationError($"{field}[{i}]", $"'{field}[{i}]' is empty.");
+            }
+            else if (!Guid.TryParse(id, out _) && !(allowUpn && id.Contains('@', StringComparison.Ordinal)))
+            {
+                yield return new ValidationError($"{field}[{i}]", allowUpn
+                    ? $"'{field}[{i}]' ('{id}') is neither an object ID (GUID) nor a user principal name."
+                    : $"'{field}[{i}]' ('{id}') is not an object ID (GUID).");
+            }
+        }
+
+        var duplicates = ids.Where(i => !string.IsNullOrWhiteSpace(i)).GroupBy(i => i, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0)
+        {
+            yield return new ValidationError(field, $"'{field}' names {string.Join(", ", duplicates.Select(d => $"'{d}'"))} more than once.");
+        }
+    }
+
+    /// <summary>A required single id or UPN.</summary>
+    public static IEnumerable<ValidationError> RequireId(string field, string? id, bool allowUpn)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            yield return new ValidationError(field, $"'{field}' is required.");
+        }
+        else if (!Guid.TryParse(id, out _) && !(allowUpn && id.Contains('@', StringComparison.Ordinal)))
+        {
+            yield return new ValidationError(field, allowUpn
+                ? $"'{field}' ('{id}') is neither an object ID (GUID) nor a user principal name."
+                : $"'{field}' ('{id}') is not an object ID (GUID).");
+        }
+    }
+}

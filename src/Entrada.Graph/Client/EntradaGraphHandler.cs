@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using Entrada.Core.Actions;
+using Microsoft.Extensions.Logging;
+
+namespace Entrada.Graph.Client;
+
+/// <summary>
+/// Entrada's own middleware, innermost in Graph's pipeline so it sees every attempt: names
+/// Entrada and its version in the User-Agent, gives each request a <c>client-request-id</c>,
+/// notes Graph's <c>request-id</c> for the audit record, and says when Graph throttles and how
+/// long the retry middleware will wait.
+/// </summary>
+internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
+{
+    /// <summary>Entrada's product token, e.g. <c>Entrada/0.1.0</c>.</summary>
+    public static ProductInfoHeaderValue Product { get; } = new("Entrada", Version);
+
+    /// <summary>Entrada's version.</summary>
+    public static string Version { get; } =
+        typeof(EntradaGraphHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(EntradaGraphHandler).Assembly.GetName().Version?.ToString(3)
+        ?? "0.0.0";
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        if (!request.Headers.UserAgent.Any(p => p.Product?.Name == "Entrada"))
+        {
+            request.Headers.UserAgent.Add(Product);
+        }
+
+        if (!request.Headers.Contains("client-request-id"))
+        {
+            request.Headers.Add("client-request-id", Guid.NewGuid().ToString());
+        }
+
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var context = GraphCallScope.Current;
+        if (response.Headers.TryGetValues("request-id", out var ids))
+        {
+            foreach (var id in ids)
+            {
+                context?.NoteRequestId(id);
+            }
+        }
+
+        if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
+        {
+            var wait = RetryAfter(response, context?.Time ?? TimeProvider.System);
+            var message = wait is { } w
+                ? $"Graph is throttling ({(int)response.StatusCode}); waiting {w.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s as it asks (Retry-After) before retrying."
+                : $"Graph is throttling ({(int)response.StatusCode}) without saying how long to wait; backing off before retrying.";
+            GraphLog.Throttled(logger, (int)response.StatusCode, request.RequestUri?.AbsolutePath ?? "?", wait?.TotalSeconds ?? -1);
+            context?.Progress?.Report(new ActionProgress(0, null, message));
+        }
+
+        return response;
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}

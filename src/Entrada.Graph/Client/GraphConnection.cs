@@ -1,0 +1,77 @@
+using Azure.Core;
+using Entrada.Core.Connections;
+using Entrada.Graph.Credentials;
+using Microsoft.Graph;
+using Microsoft.Kiota.Authentication.Azure;
+
+namespace Entrada.Graph.Client;
+
+/// <summary>
+/// Everything one connection talks to Graph with, made once and reused: its HTTP handler (its
+/// TLS trust), its credential with the token cache, and its <see cref="GraphServiceClient"/>
+/// built on Graph's middleware (retry honouring Retry-After on 429/503/504, redirect, …) plus
+/// Entrada's own.
+/// </summary>
+internal sealed class GraphConnection : IDisposable
+{
+    private readonly SocketsHttpHandler _handler;
+    private readonly HttpClient _httpClient;
+
+    public GraphConnection(Connection connection, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+        _handler = ConnectionTrust.CreateHandler(connection.Cloud);
+        try
+        {
+            Credential = new CachedTokenCredential(CredentialFactory.Create(connection, _handler), time);
+            Scopes = [connection.Cloud.DefaultScope];
+
+            var handlers = GraphClientFactory.CreateDefaultHandlers();
+            handlers.Add(new EntradaGraphHandler(logger));
+            _httpClient = GraphClientFactory.Create(handlers, version: "v1.0", nationalCloud: GraphClientFactory.Global_Cloud, proxy: null, finalHandler: _handler, disposeHandler: false);
+            _httpClient.Timeout = TimeSpan.FromMinutes(10);
+
+            // Without the Graph host in the allowed list, the provider sends no token to a host
+            // other than Microsoft's (the emulator, a proxy): list the connection's own.
+            var auth = new AzureIdentityAuthenticationProvider(Credential, [connection.Cloud.GraphHost], observabilityOptions: null, isCaeEnabled: false, scopes: Scopes);
+            Client = new GraphServiceClient(_httpClient, auth, connection.Cloud.GraphEndpoint.ToString().TrimEnd('/'));
+        }
+        catch
+        {
+            _handler.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The connection, as it was when this was built.</summary>
+    public Connection Connection { get; }
+
+    /// <summary>The connection's credential, caching one token until shortly before expiry.</summary>
+    public CachedTokenCredential Credential { get; }
+
+    /// <summary>The scopes asked for: the cloud's Graph <c>/.default</c>.</summary>
+    public string[] Scopes { get; }
+
+    /// <summary>The Graph client.</summary>
+    public GraphServiceClient Client { get; }
+
+    /// <summary>Gets the connection's access token (cached), translating failures into what to do.</summary>
+    public async Task<AccessToken> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Credential.GetTokenAsync(new TokenRequestContext(Scopes), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw AadstsTranslator.Translate(ex, Connection);
+        }
+    }
+
+    public void Dispose()
+    {
+        _httpClient.Dispose();
+        _handler.Dispose();
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json.Nodes;
+using Entrada.Core;
+using Entrada.Core.Actions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Graph;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace Entrada.Graph.Client;
+
+/// <summary>One run of a Graph action: its context, the connection's Graph client, and what the current call is about.</summary>
+internal sealed class GraphRun
+{
+    public GraphRun(ActionContext context, ActionDescriptor action)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        Context = context;
+        Action = action;
+        Graph = context.Services.GetRequiredService<GraphClientCache>().Get(context.Connection);
+    }
+
+    /// <summary>The action's context.</summary>
+    public ActionContext Context { get; }
+
+    /// <summary>The action.</summary>
+    public ActionDescriptor Action { get; }
+
+    /// <summary>The connection's Graph side.</summary>
+    public GraphConnection Graph { get; }
+
+    /// <summary>The Graph client.</summary>
+    public GraphServiceClient Client => Graph.Client;
+
+    /// <summary>What the current call is about, named in a 404 (<c>user 'x'</c>).</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Graph's error body for every status: parsed into <see cref="ODataError"/>.</summary>
+    public static Dictionary<string, ParsableFactory<IParsable>> ErrorMapping { get; } = new(StringComparer.Ordinal) { ["XXX"] = ODataError.CreateFromDiscriminatorValue };
+
+    /// <summary>Sends a request and parses its answer.</summary>
+    public Task<T?> SendAsync<T>(RequestInformation request, ParsableFactory<T> factory, CancellationToken cancellationToken)
+        where T : IParsable => Client.RequestAdapter.SendAsync(request, factory, ErrorMapping, cancellationToken);
+
+    /// <summary>Sends a request whose answer has no body.</summary>
+    public Task SendNoContentAsync(RequestInformation request, CancellationToken cancellationToken) =>
+        Client.RequestAdapter.SendNoContentAsync(request, ErrorMapping, cancellationToken);
+
+    /// <summary>Whether this is a dry run.</summary>
+    public bool DryRun => Context.DryRun;
+
+    /// <summary>Translates a failure of the current call.</summary>
+    public EntradaException Translate(Exception ex) => GraphErrors.Translate(ex, Action, Context.Connection, Subject);
+
+    /// <summary>In a dry run, records <paramref name="request"/> and returns false; otherwise returns true (send it).</summary>
+    public bool ShouldSend(RequestInformation request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!DryRun)
+        {
+            return true;
+        }
+
+        Context.Plan(request.HttpMethod.ToString().ToUpperInvariant(), request.URI.ToString(), BodyOf(request));
+        return false;
+    }
+
+    /// <summary>The JSON body of a request, for plans.</summary>
+    public static JsonNode? BodyOf(RequestInformation request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Content is not { } content)
+        {
+            return null;
+        }
+
+        if (content.CanSeek)
+        {
+            content.Position = 0;
+        }
+
+        var node = JsonNode.Parse(content);
+        if (content.CanSeek)
+        {
+            content.Position = 0;
+        }
+
+        return node;
+    }
+
+    /// <summary>The path and query of a request relative to the Graph endpoint (for <c>$batch</c>).</summary>
+    public string RelativeUrl(RequestInformation request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var absolute = request.URI.ToString();
+        var root = Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
+        return absolute.StartsWith(root, StringComparison.OrdinalIgnoreCase) ? absolute[root.Length..] : request.URI.PathAndQuery;
+    }
+}

@@ -1,0 +1,58 @@
+using Entrada.Core.Actions;
+using Entrada.Graph.Alerts;
+using Entrada.Graph.Directory;
+using Entrada.Graph.Groups;
+using Entrada.Graph.Licenses;
+using Entrada.Graph.Raw;
+using Entrada.Graph.RiskyUsers;
+using Entrada.Graph.Users;
+
+namespace Entrada.Graph;
+
+/// <summary>The Graph action catalogue.</summary>
+internal static class GraphActions
+{
+    /// <summary>Adds every Graph action.</summary>
+    public static void Register(ActionCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        catalog
+            .Add<ListUsersAction>()
+            .Add<GetUserAction>()
+            .Add<CreateUserAction>()
+            .Add<UpdateUserAction>()
+            .Add<DeleteUserAction>()
+            .Add<EnableUsersAction>()
+            .Add<DisableUsersAction>()
+            .Add<UpdateIdentitiesAction>()
+            .Add<ResetPasswordAction>()
+            .Add<RevokeSessionsAction>()
+            .Add<ListUserGroupsAction>()
+            .Add<ListUserLicensesAction>()
+            .Add<ListGroupsAction>()
+            .Add<GetGroupAction>()
+            .Add<CreateGroupAction>()
+            .Add<UpdateGroupAction>()
+            .Add<DeleteGroupAction>()
+            .Add<ListMembersAction>()
+            .Add<AddMembersAction>()
+            .Add<RemoveMembersAction>()
+            .Add<CheckMemberAction>()
+            .Add<ListRiskyUsersAction>()
+            .Add<GetRiskyUserAction>()
+            .Add<RiskyUserHistoryAction>()
+            .Add<ConfirmCompromisedAction>()
+            .Add<DismissRiskAction>()
+            .Add<ListAlertsAction>()
+            .Add<GetAlertAction>()
+            .Add<UpdateAlertAction>()
+            .Add<CommentAlertAction>()
+            .Add<ListSkusAction>()
+            .Add<AssignLicensesAction>()
+            .Add<RemoveLicensesAction>()
+            .Add<GetOrganizationAction>()
+            .Add<ListDirectoryRolesAction>()
+            .Add<ListDirectoryRoleMembersAction>()
+            .Add<GraphRequestAction>();
+    }
+}

@@ -1,0 +1,235 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Entrada.Core;
+using Entrada.Core.Actions;
+using Entrada.Graph.Bulk;
+using Entrada.Graph.Client;
+using Entrada.Graph.Permissions;
+using Entrada.Graph.Users;
+using Microsoft.Graph.Groups.Item.Members.Item.Ref;
+using Microsoft.Graph.Models;
+
+namespace Entrada.Graph.Groups;
+
+/// <summary>Input of groups.members.list.</summary>
+internal sealed record ListMembersInput(
+    [property: Description("The group's object ID.")] string GroupId,
+    [property: Description("Include members of nested groups (default false: direct only).")] bool? Transitive = null,
+    int? Max = null) : IValidatableInput
+{
+    public IEnumerable<ValidationError> Validate() => InputRules.RequireId("groupId", GroupId, allowUpn: false);
+}
+
+/// <summary>groups.members.list: GET /groups/{id}/members or transitiveMembers.</summary>
+internal sealed class ListMembersAction : GraphListAction<ListMembersInput, DirectoryObjectItem>
+{
+    public override ActionDescriptor Descriptor { get; } = Graph(
+        "groups.members.list",
+        "Lists a group's members, directly or (transitive) through nested groups.",
+        "GET /groups/{id}/members",
+        GraphPermissions.GroupMembersRead,
+        new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["transitive"] = false });
+
+    protected override IAsyncEnumerable<DirectoryObjectItem> ListCoreAsync(ListMembersInput input, GraphRun run, CancellationToken cancellationToken)
+    {
+        run.Subject = $"group '{input.GroupId}'";
+        var top = ODataQuery.PageSize(input.Max);
+        var request = input.Transitive == true
+            ? run.Client.Groups[input.GroupId].TransitiveMembers.ToGetRequestInformation(rc => rc.QueryParameters.Top = top)
+            : run.Client.Groups[input.GroupId].Members.ToGetRequestInformation(rc => rc.QueryParameters.Top = top);
+        return Paging.ItemsAsync(run, request, DirectoryObjectCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(DirectoryObjectItem.From), p => p.OdataNextLink, input.Max, cancellationToken);
+    }
+}
+
+/// <summary>Input of groups.members.add and groups.members.remove.</summary>
+internal sealed record MembersInput(
+    [property: Description("The group's object ID.")] string GroupId,
+    [property: Description("Object IDs of the users, groups, devices or service principals.")] IReadOnlyList<string> MemberIds) : IValidatableInput
+{
+    public IEnumerable<ValidationError> Validate() =>
+        InputRules.RequireId("groupId", GroupId, allowUpn: false).Concat(InputRules.RequireIds("memberIds", MemberIds, allowUpn: false));
+}
+
+/// <summary>Shared by the member actions: the group must exist, checked once up front.</summary>
+internal static class GroupChecks
+{
+    public static async Task EnsureGroupExistsAsync(GraphRun run, string groupId, CancellationToken cancellationToken)
+    {
+        if (run.DryRun)
+        {
+            return;
+        }
+
+        run.Subject = $"group '{groupId}'";
+        await run.SendAsync(run.Client.Groups[groupId].ToGetRequestInformation(rc => rc.QueryParameters.Select = ["id"]), Group.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        run.Subject = null;
+    }
+
+    public static string Step(int i) => i.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// groups.members.add: 20 members per <c>PATCH /groups/{id}</c> with <c>members@odata.bind</c>,
+/// those PATCHes 20 to a <c>$batch</c>. Graph adds none of a PATCH's members when one fails
+/// (already a member, no such object), so a failed PATCH is retried member by member
+/// (<c>POST members/$ref</c>, batched) to say which were added, already there, or failed.
+/// </summary>
+internal sealed class AddMembersAction : GraphAction<MembersInput, BulkResult>
+{
+    /// <summary>Graph's limit of references per members@odata.bind PATCH.</summary>
+    public const int MembersPerPatch = 20;
+
+    public override ActionDescriptor Descriptor { get; } = Graph(
+        "groups.members.add",
+        "Adds members to a group, 20 per request and 20 requests per batch; reports each as done, unchanged (already a member) or failed.",
+        "PATCH /groups/{id} (members@odata.bind)",
+        GraphPermissions.GroupMembersWrite,
+        destructive: true,
+        bulk: true,
+        example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
+
+    protected override async Task<BulkResult> RunAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
+    {
+        await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
+        var root = run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
+        var chunks = input.MemberIds.Chunk(MembersPerPatch).ToList();
+        var patches = chunks.Select((chunk, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].ToPatchRequestInformation(new Group
+        {
+            AdditionalData = new Dictionary<string, object> { ["members@odata.bind"] = chunk.Select(id => $"{root}/directoryObjects/{id}").ToList() },
+        }))).ToList();
+        var answers = await GraphBatch.SendAsync(run, patches, cancellationToken).ConfigureAwait(false);
+        if (run.DryRun)
+        {
+            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcomes.Planned))]);
+        }
+
+        GraphBatch.ThrowIfAllForbidden(run, answers);
+        var results = new Dictionary<string, BulkItemResult>(StringComparer.OrdinalIgnoreCase);
+        var retry = new List<string>();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var answer = answers[patches[i].Id];
+            if (answer.Succeeded)
+            {
+                foreach (var id in chunks[i])
+                {
+                    results[id] = new BulkItemResult(id, BulkOutcomes.Done);
+                }
+            }
+            else if (answer.Status is 400 or 404)
+            {
+                retry.AddRange(chunks[i]);
+            }
+            else
+            {
+                foreach (var id in chunks[i])
+                {
+                    results[id] = GraphBatch.Failure(run, id, answer, $"member '{id}'");
+                }
+            }
+        }
+
+        if (retry.Count > 0)
+        {
+            var singles = retry.Select((id, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].Members.Ref.ToPostRequestInformation(new ReferenceCreate { OdataId = $"{root}/directoryObjects/{id}" }))).ToList();
+            var singleAnswers = await GraphBatch.SendAsync(run, singles, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < retry.Count; i++)
+            {
+                var answer = singleAnswers[singles[i].Id];
+                results[retry[i]] = answer switch
+                {
+                    { Succeeded: true } => new BulkItemResult(retry[i], BulkOutcomes.Done),
+                    { Status: 400 } when answer.ErrorMessage?.Contains("already exist", StringComparison.OrdinalIgnoreCase) == true => new BulkItemResult(retry[i], BulkOutcomes.Unchanged, "Already a member."),
+                    _ => GraphBatch.Failure(run, retry[i], answer, $"directory object '{retry[i]}'"),
+                };
+            }
+        }
+
+        return BulkResult.Of([.. input.MemberIds.Select(id => results[id])]);
+    }
+}
+
+/// <summary>groups.members.remove: DELETE /groups/{id}/members/{member}/$ref, 20 to a <c>$batch</c>.</summary>
+internal sealed class RemoveMembersAction : GraphAction<MembersInput, BulkResult>
+{
+    public override ActionDescriptor Descriptor { get; } = Graph(
+        "groups.members.remove",
+        "Removes members from a group, 20 requests per batch; reports each as done, unchanged (not a member) or failed.",
+        "DELETE /groups/{id}/members/{memberId}/$ref",
+        GraphPermissions.GroupMembersWrite,
+        destructive: true,
+        bulk: true,
+        example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
+
+    protected override async Task<BulkResult> RunAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
+    {
+        await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
+        var steps = input.MemberIds.Select((id, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].Members[id].Ref.ToDeleteRequestInformation())).ToList();
+        var answers = await GraphBatch.SendAsync(run, steps, cancellationToken).ConfigureAwait(false);
+        if (run.DryRun)
+        {
+            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcomes.Planned))]);
+        }
+
+        GraphBatch.ThrowIfAllForbidden(run, answers);
+        return BulkResult.Of([.. input.MemberIds.Select((id, i) => answers[steps[i].Id] switch
+        {
+            { Succeeded: true } => new BulkItemResult(id, BulkOutcomes.Done),
+            { Status: 404 } => new BulkItemResult(id, BulkOutcomes.Unchanged, "Not a member of the group."),
+            var failed => GraphBatch.Failure(run, id, failed, $"member '{id}'"),
+        })]);
+    }
+}
+
+/// <summary>Input of groups.members.check.</summary>
+internal sealed record CheckMemberInput(
+    [property: Description("The group's object ID.")] string GroupId,
+    [property: Description("The object ID of the user, group, device or service principal.")] string MemberId,
+    [property: Description("Count membership through nested groups (default true).")] bool? Transitive = null) : IValidatableInput
+{
+    public IEnumerable<ValidationError> Validate() =>
+        InputRules.RequireId("groupId", GroupId, allowUpn: false).Concat(InputRules.RequireId("memberId", MemberId, allowUpn: false));
+}
+
+/// <summary>Output of groups.members.check.</summary>
+internal sealed record CheckMemberOutput(string GroupId, string MemberId, bool IsMember, bool Transitive);
+
+/// <summary>
+/// groups.members.check: transitive (default) through POST /directoryObjects/{id}/checkMemberGroups;
+/// direct by filtering the group's members on the ID.
+/// </summary>
+internal sealed class CheckMemberAction : GraphAction<CheckMemberInput, CheckMemberOutput>
+{
+    public override ActionDescriptor Descriptor { get; } = Graph(
+        "groups.members.check",
+        "Tells whether an object is a member of a group, directly or through nested groups (transitive, the default).",
+        "POST /directoryObjects/{id}/checkMemberGroups",
+        GraphPermissions.GroupMembersRead,
+        example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberId"] = "00000000-0000-0000-0000-000000000002" });
+
+    protected override async Task<CheckMemberOutput> RunAsync(CheckMemberInput input, GraphRun run, CancellationToken cancellationToken)
+    {
+        var transitive = input.Transitive ?? true;
+        if (transitive)
+        {
+            run.Subject = $"directory object '{input.MemberId}'";
+            var request = run.Client.DirectoryObjects[input.MemberId].CheckMemberGroups.ToPostRequestInformation(
+                new Microsoft.Graph.DirectoryObjects.Item.CheckMemberGroups.CheckMemberGroupsPostRequestBody { GroupIds = [input.GroupId] });
+            var answer = await run.SendAsync(request, Microsoft.Graph.DirectoryObjects.Item.CheckMemberGroups.CheckMemberGroupsPostResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            var isMember = answer?.Value?.Contains(input.GroupId, StringComparer.OrdinalIgnoreCase) == true;
+            return new CheckMemberOutput(input.GroupId, input.MemberId, isMember, true);
+        }
+
+        run.Subject = $"group '{input.GroupId}'";
+        var direct = run.Client.Groups[input.GroupId].Members.ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Filter = $"id eq {ODataQuery.Literal(input.MemberId)}";
+            rc.QueryParameters.Select = ["id"];
+            rc.QueryParameters.Count = true;
+            rc.Headers.Add("ConsistencyLevel", "eventual");
+        });
+        var page = await run.SendAsync(direct, DirectoryObjectCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+        return new CheckMemberOutput(input.GroupId, input.MemberId, page?.Value?.Any(o => string.Equals(o.Id, input.MemberId, StringComparison.OrdinalIgnoreCase)) == true, false);
+    }
+}

@@ -1,0 +1,169 @@
+using Entrada.Core;
+using Entrada.Core.Actions;
+using Entrada.Core.Connections;
+using Entrada.Core.Testing;
+using Entrada.Graph.Client;
+using Entrada.Graph.Credentials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Graph.Models;
+using AuthenticationFailedException = Entrada.Core.AuthenticationFailedException;
+
+namespace Entrada.Graph.Testing;
+
+/// <summary>
+/// Tests an App Registration connection: a token (fresh, so newly granted permissions show),
+/// the permissions it carries (<c>roles</c>), the tenant (<c>GET /organization</c>), and the
+/// readiness of every Graph action, with the admin-consent URL and the steps an administrator
+/// takes when something is missing.
+/// </summary>
+internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalog catalog, TimeProvider time, ILogger<AppRegistrationTester>? logger = null) : IConnectionTester
+{
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public bool Supports(ConnectionMethod method) => method == ConnectionMethod.AppRegistration;
+
+    public async Task<ConnectionTestReport> TestAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        GraphLog.Testing(_logger, connection.Name);
+        var at = time.GetUtcNow();
+        var checks = new List<TestCheck>();
+        var warnings = new List<string>();
+        var tenant = connection.TenantId ?? "?";
+        var client = connection.ClientId ?? "?";
+        var consentUrl = connection.Cloud.AdminConsentUrl(tenant, client).ToString();
+        if (connection.AppRegistration?.Certificate is { } certificate)
+        {
+            var left = certificate.NotAfter - at;
+            if (left <= TimeSpan.Zero)
+            {
+                warnings.Add($"The client certificate ({certificate.Thumbprint}) expired on {certificate.NotAfter:yyyy-MM-dd}: upload a new one to the app registration and update the connection.");
+            }
+            else if (left < TimeSpan.FromDays(30))
+            {
+                warnings.Add($"The client certificate ({certificate.Thumbprint}) expires on {certificate.NotAfter:yyyy-MM-dd}, in {(int)left.TotalDays} days: renew it before then.");
+            }
+        }
+
+        GraphConnection graph;
+        AccessTokenClaims claims;
+        try
+        {
+            graph = cache.Renew(connection);
+            var token = await graph.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            claims = AccessTokenClaims.Parse(token.Token);
+            checks.Add(new TestCheck("token", true, $"Got an access token from {connection.Cloud.AuthorityHost.GetLeftPart(UriPartial.Authority)} for {connection.Cloud.DefaultScope}."));
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            GraphLog.AuthenticationFailed(_logger, connection.Name, ex.Code);
+            checks.Add(new TestCheck("token", false, ex.Message));
+            return new ConnectionTestReport
+            {
+                Connection = connection.Name,
+                Method = connection.Method,
+                At = at,
+                Authenticated = false,
+                Checks = checks,
+                Warnings = warnings,
+                ErrorCode = ex.Code,
+                Error = ex.Message,
+                AdminConsentUrl = ex.Code == "AADSTS65001" ? consentUrl : null,
+                AdminSteps = ex.Code == "AADSTS65001" ? Steps(connection, consentUrl, []) : [],
+            };
+        }
+        catch (EntradaException ex)
+        {
+            checks.Add(new TestCheck("token", false, ex.Message));
+            return new ConnectionTestReport
+            {
+                Connection = connection.Name, Method = connection.Method, At = at, Authenticated = false, Checks = checks, Warnings = warnings, Error = ex.Message,
+            };
+        }
+
+        var granted = claims.Granted;
+        checks.Add(new TestCheck(
+            "permissions",
+            granted.Count > 0,
+            granted.Count > 0
+                ? $"The token carries {granted.Count} application permission(s): {string.Join(", ", granted.Order(StringComparer.Ordinal))}."
+                : "The token carries no application permissions: none have been granted admin consent for this app in this tenant."));
+        if (Guid.TryParse(connection.TenantId, out var expected) && Guid.TryParse(claims.TenantId, out var actual) && expected != actual)
+        {
+            warnings.Add($"The token was issued by tenant '{actual}', not '{expected}'.");
+        }
+
+        string? tenantName = null;
+        var tenantId = claims.TenantId ?? connection.TenantId;
+        try
+        {
+            var page = await graph.Client.Organization.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (page?.Value?.FirstOrDefault() is Organization org)
+            {
+                tenantName = org.DisplayName;
+                tenantId = org.Id ?? tenantId;
+            }
+
+            checks.Add(new TestCheck("tenant", true, $"Graph at {connection.Cloud.GraphEndpoint} answered: tenant '{tenantName}' ({tenantId})."));
+        }
+        catch (Exception ex) when (GraphErrors.IsTranslatable(ex, cancellationToken))
+        {
+            var translated = GraphErrors.Translate(ex, catalog.Find("directory.organization")?.Descriptor, connection, "organization");
+            var reachable = translated is not AuthenticationFailedException;
+            checks.Add(new TestCheck("tenant", false, reachable
+                ? $"Graph answered but could not show the tenant: {translated.Message}"
+                : translated.Message));
+            if (!reachable)
+            {
+                return new ConnectionTestReport
+                {
+                    Connection = connection.Name, Method = connection.Method, At = at, Authenticated = false, Checks = checks, Warnings = warnings,
+                    GrantedPermissions = [.. granted.Order(StringComparer.Ordinal)], TenantId = tenantId,
+                    ErrorCode = (translated as AuthenticationFailedException)?.Code, Error = translated.Message,
+                };
+            }
+        }
+
+        var capabilities = new ConnectionCapabilities(connection.Method, granted);
+        var readiness = catalog.All
+            .Where(a => a.Descriptor.Target == ActionTarget.Graph)
+            .Select(a => ActionReadiness.Evaluate(a.Descriptor, capabilities))
+            .ToList();
+        var missing = readiness.Where(r => !r.Ready && r.MissingPermission is not null)
+            .SelectMany(r => new[] { r.MissingPermission! }.Concat(r.AlsoMissing))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new ConnectionTestReport
+        {
+            Connection = connection.Name,
+            Method = connection.Method,
+            At = at,
+            Authenticated = true,
+            Checks = checks,
+            TenantId = tenantId,
+            TenantName = tenantName,
+            GrantedPermissions = [.. granted.Order(StringComparer.Ordinal)],
+            Actions = readiness,
+            AdminConsentUrl = missing.Count > 0 ? consentUrl : null,
+            AdminSteps = missing.Count > 0 ? Steps(connection, consentUrl, missing) : [],
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>What an administrator does to grant the missing permissions.</summary>
+    internal static IReadOnlyList<string> Steps(Connection connection, string consentUrl, IReadOnlyList<string> missing)
+    {
+        var client = connection.ClientId ?? "?";
+        return
+        [
+            $"In the Microsoft Entra admin centre, open App registrations → the app with client ID {client} → API permissions.",
+            missing.Count > 0
+                ? $"Add a permission → Microsoft Graph → Application permissions → {string.Join(", ", missing)} (each the least-privileged one for the actions that need it; add only those you will use)."
+                : "Check the app requests the Microsoft Graph application permissions it needs.",
+            $"Select 'Grant admin consent' (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can), or have such an administrator open {consentUrl} and accept.",
+            $"Run 'entrada connections test \"{connection.Name}\"' again: a new token carries the new permissions.",
+        ];
+    }
+}
