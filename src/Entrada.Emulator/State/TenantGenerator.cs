@@ -139,7 +139,8 @@ internal sealed class TenantGenerator
         for (var i = 0; i < count; i++)
         {
             var first = FirstNames[i % FirstNames.Length];
-            var last = LastNames[(i / FirstNames.Length) % LastNames.Length];
+            // Each first name meets a different surname in every round of 40, so pairs stay unique.
+            var last = LastNames[((i / FirstNames.Length) + (7 * i)) % LastNames.Length];
             var round = i / combos;
             var alias = (first + "." + last + (round == 0 ? string.Empty : round.ToString(CultureInfo.InvariantCulture))).ToLowerInvariant();
             var guest = i % 10 == 9;
@@ -204,6 +205,15 @@ internal sealed class TenantGenerator
             var nickname = new string([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
             var group = NewGroup(state, NextGuid(), name, nickname, unified, _epoch.AddDays(g));
             group.Set("description", $"{name} ({(unified ? "Microsoft 365" : "security")} group)");
+            if (g == 3)
+            {
+                // One dynamic security group, so that membership-rule queries have something to find.
+                group.Set("groupTypes", new[] { "DynamicMembership" });
+                group.Set("membershipRule", "(user.department -eq \"Finance\")");
+                group.Set("membershipRuleProcessingState", "On");
+                group.Set("hasMembersWithLicenseErrors", PropertyValues.Box(true));
+            }
+
             state.AddGroupLocked(group);
         }
 
@@ -242,8 +252,9 @@ internal sealed class TenantGenerator
         group.Set("createdDateTime", created);
         group.Set("renewedDateTime", created);
         group.Set("resourceBehaviorOptions", Array.Empty<string>());
-        group.Set("resourceProvisioningOptions", Array.Empty<string>());
         group.Set("onPremisesProvisioningErrors", new JsonArray());
+        group.Set("serviceProvisioningErrors", new JsonArray());
+        group.Set("resourceProvisioningOptions", unified ? new[] { "Team" } : Array.Empty<string>());
         group.Set("securityIdentifier", "S-1-12-1-" + string.Join('-', Guid.Parse(id).ToByteArray().Chunk(4).Select(c => BitConverter.ToUInt32(c).ToString(CultureInfo.InvariantCulture))));
         group.Set("assignedLicenses", new JsonArray());
         group.Set("hasMembersWithLicenseErrors", PropertyValues.Box(false));
@@ -331,6 +342,12 @@ internal sealed class TenantGenerator
             alert.Set("serviceSource", sources[a]);
             alert.Set("detectionSource", detections[a]);
             alert.Set("detectorId", NextGuid());
+            alert.Set("productName", sources[a] switch
+            {
+                "microsoftDefenderForEndpoint" => "Microsoft Defender for Endpoint",
+                "azureAdIdentityProtection" => "Microsoft Entra ID Protection",
+                _ => "Microsoft Defender for Cloud Apps",
+            });
             alert.Set("tenantId", state.TenantId);
             alert.Set("title", titles[a]);
             alert.Set("description", $"{titles[a]} was detected in the emulated tenant.");
@@ -349,7 +366,8 @@ internal sealed class TenantGenerator
             alert.Set("firstActivityDateTime", created.AddHours(-1));
             alert.Set("lastActivityDateTime", created.AddMinutes(-5));
             alert.Set("comments", new JsonArray());
-            alert.Set("systemTags", Array.Empty<string>());
+            alert.Set("systemTags", new[] { "Emulated" });
+            alert.Set("additionalData", new JsonObject());
             var user = state.Users.Count > 0 ? state.Users[a % state.Users.Count] : null;
             var evidence = new JsonArray(new JsonObject
             {
@@ -358,12 +376,18 @@ internal sealed class TenantGenerator
                 ["verdict"] = "unknown",
                 ["remediationStatus"] = "none",
                 ["remediationStatusDetails"] = null,
-                ["roles"] = new JsonArray(),
-                ["tags"] = new JsonArray(),
+                ["roles"] = new JsonArray("compromised"),
+                ["detailedRoles"] = new JsonArray("Main device"),
+                ["tags"] = new JsonArray("Emulated"),
                 ["firstSeenDateTime"] = PropertyValues.FormatDate(_epoch),
                 ["mdeDeviceId"] = Convert.ToHexStringLower(SHA1.HashData(BitConverter.GetBytes(ticks))),
                 ["azureAdDeviceId"] = null,
                 ["deviceDnsName"] = $"ws-{a:D3}.{state.TenantDomain}",
+                ["hostName"] = $"ws-{a:D3}",
+                ["ntDomain"] = null,
+                ["dnsDomain"] = state.TenantDomain,
+                ["ipInterfaces"] = new JsonArray($"10.0.0.{10 + a}"),
+                ["vmMetadata"] = null,
                 ["osPlatform"] = "Windows10",
                 ["osBuild"] = 22631,
                 ["version"] = "22H2",
