@@ -35,6 +35,18 @@ internal sealed class TenantGenerator
     internal const string E3SkuId = "05e9a617-0261-4cee-bb44-138d3ef5d965";
     internal const string FlowFreeSkuId = "f30db892-07e9-47e9-837c-80727f46fd3d";
 
+    private static readonly LazyNode MemberIdentities = new(e => new JsonArray(new JsonObject
+    {
+        ["signInType"] = "userPrincipalName",
+        ["issuer"] = ((UserObject)e).UserPrincipalName.Split('@')[^1],
+        ["issuerAssignedId"] = ((UserObject)e).UserPrincipalName,
+    }));
+
+    private static readonly LazyNode GuestIdentities = new(_ => new JsonArray(new JsonObject { ["signInType"] = "federated", ["issuer"] = "ExternalAzureAD", ["issuerAssignedId"] = null }));
+    private static readonly LazyNode NoLicenses = new(_ => new JsonArray());
+    private static readonly LazyNode E5License = new(_ => new JsonArray(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E5SkuId }));
+    private static readonly LazyNode E3License = new(_ => new JsonArray(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E3SkuId }));
+
     private readonly Random _random = new(20_240_611);
     private readonly DateTimeOffset _epoch = new(2023, 1, 9, 8, 0, 0, TimeSpan.Zero);
 
@@ -173,18 +185,17 @@ internal sealed class TenantGenerator
             user.Set("proxyAddresses", new[] { "SMTP:" + user.GetString("mail") });
             user.Set("otherMails", Array.Empty<string>());
             user.Set("imAddresses", Array.Empty<string>());
-            user.Set("identities", new JsonArray(guest
-                ? new JsonObject { ["signInType"] = "federated", ["issuer"] = "ExternalAzureAD", ["issuerAssignedId"] = null }
-                : new JsonObject { ["signInType"] = "userPrincipalName", ["issuer"] = state.TenantDomain, ["issuerAssignedId"] = upn }));
+            user.Set("identities", guest ? GuestIdentities : MemberIdentities);
+            user.Set("assignedLicenses", NoLicenses);
             user.Password = "Emulated-Pa55-" + i.ToString(CultureInfo.InvariantCulture);
             if (!guest && i % 3 == 0 && e5Used < e5Seats - 10)
             {
-                user.Licenses.Add(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E5SkuId });
+                user.Set("assignedLicenses", E5License);
                 e5Used++;
             }
             else if (!guest && i % 3 == 1)
             {
-                user.Licenses.Add(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E3SkuId });
+                user.Set("assignedLicenses", E3License);
                 e3Used++;
             }
 
