@@ -1,10 +1,12 @@
 using Entrada.Cli.Commands;
 using Entrada.Cli.Commands.Actions;
 using Entrada.Cli.Commands.Connections;
+using Entrada.Cli.Commands.Server;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Storage;
 using Entrada.Graph;
+using Entrada.Ldap;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -118,6 +120,7 @@ internal static class EntradaCli
         });
         services.AddEntradaCore(home);
         services.AddEntradaGraph();
+        services.AddEntradaLdap();
         services.AddSingleton(console);
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
@@ -177,6 +180,23 @@ internal static class EntradaCli
             .WithExample("run", "users.list", "--connection", "Contoso", "--set", "max=10")
             .WithExample("run", "users.disable", "--connection", "Contoso", "--set", "userIds=alice@contoso.com,bob@contoso.com", "--dry-run")
             .WithExample("run", "groups.members.add", "--connection", "Contoso", "--input", "@members.json");
+
+        config.AddCommand<EmulatorCommand>("emulator")
+            .WithDescription("Serve the emulated Entra tenant over HTTPS (identity platform v2.0 and a Graph v1.0 subset) until Ctrl+C.")
+            .WithExample("emulator", "--users", "1000", "--ca-cert-out", "emulator-ca.pem")
+            .WithExample("emulator", "--port", "0", "--throttle", "off", "--output", "json");
+
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Serve the REST API and the connections and actions pages; prints the address and, on first start, a sign-in key.")
+            .WithExample("serve", "--demo")
+            .WithExample("serve", "--urls", "http://127.0.0.1:0", "--output", "json");
+        config.AddBranch("keys", keys =>
+        {
+            keys.SetDescription("API keys for the server (stored hashed; a key is shown only when made).");
+            keys.AddCommand<KeysCreateCommand>("create").WithDescription("Make an API key and show it once.").WithExample("keys", "create", "--name", "automation");
+            keys.AddCommand<KeysListCommand>("list").WithDescription("List API keys (ids and labels, never the keys).");
+            keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke an API key by id.").WithExample("keys", "revoke", "3f2a9c0d1b4e");
+        });
 
         config.AddBranch("audit", audit =>
         {

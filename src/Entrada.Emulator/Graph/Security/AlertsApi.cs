@@ -71,7 +71,8 @@ internal sealed partial class GraphApi
 
     private GraphResponse AddComment(GraphRequest request, Entity alert)
     {
-        var body = RequireBody(request);
+        // The documentation posts one alertComment; Microsoft.Graph's SDK posts an array of them.
+        var body = request.Body is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() == 1 ? array[0] : RequireBody(request);
         if (!body.TryGetProperty("comment", out var comment) || comment.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(comment.GetString()))
         {
             throw new GraphException(400, "BadRequest", "The property 'comment' is required.");
