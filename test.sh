@@ -49,6 +49,12 @@ for svc in tests/infra/*.start.sh; do
 done
 
 # ---- build and test -----------------------------------------------------------
+# A project missing from the solution would silently go untested.
+for proj in src/*/*.csproj tests/*/*.csproj bench/*/*.csproj; do
+  [ -e "$proj" ] || continue
+  grep -q "Path=\"$proj\"" Entrada.slnx || { log "$proj is not in Entrada.slnx: add it"; exit 1; }
+done
+
 log "building"
 dotnet build Entrada.slnx -c Release -nologo -v quiet -clp:ErrorsOnly
 

@@ -6,6 +6,7 @@ using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Storage;
 using Entrada.Graph;
+using Entrada.Ldap;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
@@ -119,6 +120,7 @@ internal static class EntradaCli
         });
         services.AddEntradaCore(home);
         services.AddEntradaGraph();
+        services.AddEntradaLdap();
         services.AddSingleton(console);
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
@@ -178,6 +180,11 @@ internal static class EntradaCli
             .WithExample("run", "users.list", "--connection", "Contoso", "--set", "max=10")
             .WithExample("run", "users.disable", "--connection", "Contoso", "--set", "userIds=alice@contoso.com,bob@contoso.com", "--dry-run")
             .WithExample("run", "groups.members.add", "--connection", "Contoso", "--input", "@members.json");
+
+        config.AddCommand<EmulatorCommand>("emulator")
+            .WithDescription("Serve the emulated Entra tenant over HTTPS (identity platform v2.0 and a Graph v1.0 subset) until Ctrl+C.")
+            .WithExample("emulator", "--users", "1000", "--ca-cert-out", "emulator-ca.pem")
+            .WithExample("emulator", "--port", "0", "--throttle", "off", "--output", "json");
 
         config.AddCommand<ServeCommand>("serve")
             .WithDescription("Serve the REST API and the connections and actions pages; prints the address and, on first start, a sign-in key.")

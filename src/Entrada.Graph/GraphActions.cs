@@ -1,10 +1,10 @@
 using Entrada.Core.Actions;
 using Entrada.Graph.Alerts;
-using Entrada.Graph.Directory;
 using Entrada.Graph.Groups;
 using Entrada.Graph.Licenses;
 using Entrada.Graph.Raw;
 using Entrada.Graph.RiskyUsers;
+using Entrada.Graph.Tenant;
 using Entrada.Graph.Users;
 
 namespace Entrada.Graph;

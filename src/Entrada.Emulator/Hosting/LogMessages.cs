@@ -9,4 +9,7 @@ internal static partial class LogMessages
 
     [LoggerMessage(2, LogLevel.Information, "Emulator on {AuthorityHost} stopped")]
     public static partial void Stopped(ILogger logger, Uri authorityHost);
+
+    [LoggerMessage(3, LogLevel.Error, "The token endpoint failed")]
+    public static partial void TokenEndpointFailed(ILogger logger, Exception exception);
 }

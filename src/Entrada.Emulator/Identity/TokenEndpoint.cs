@@ -73,6 +73,12 @@ internal sealed class TokenEndpoint(EmulatorContext context)
         {
             await e.Error.WriteAsync(http, now);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect of the emulator: answered as Entra answers its own failures, and logged.
+            LogMessages.TokenEndpointFailed(context.Logger, e);
+            await new AadError(500, "server_error", 90000, "The emulator failed to process the request: " + e.Message).WriteAsync(http, now);
+        }
     }
 
     private static void RequireConfidentialCredential(AppRegistration app, bool authenticated)
@@ -229,14 +235,32 @@ internal sealed class TokenEndpoint(EmulatorContext context)
             throw new AadErrorException(new AadError(401, "invalid_client", 700023, $"Client assertion audience claim does not match Realm issuer. Review the documentation at https://aka.ms/certCreds ."));
         }
 
-        var exp = payload.TryGetProperty("exp", out var ex) && ex.TryGetInt64(out var ev) ? DateTimeOffset.FromUnixTimeSeconds(ev) : DateTimeOffset.MinValue;
-        var nbf = payload.TryGetProperty("nbf", out var n) && n.TryGetInt64(out var nv) ? DateTimeOffset.FromUnixTimeSeconds(nv) : DateTimeOffset.MinValue;
+        var exp = UnixTime(payload, "exp") ?? DateTimeOffset.MinValue;
+        var nbf = UnixTime(payload, "nbf") ?? DateTimeOffset.MinValue;
         if (exp <= now || nbf > now.AddMinutes(5))
         {
             throw new AadErrorException(new AadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range."));
         }
 
         _ = http;
+    }
+
+    /// <summary>A NumericDate claim; MSAL.NET writes them as strings, others as numbers.</summary>
+    private static DateTimeOffset? UnixTime(JsonElement payload, string name)
+    {
+        if (!payload.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(number);
+        }
+
+        return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed)
+            ? DateTimeOffset.FromUnixTimeSeconds(parsed)
+            : null;
     }
 
     private async Task ClientCredentialsAsync(HttpContext http, IFormCollection form, AppRegistration app, string tenantId, bool authenticated, DateTimeOffset now)

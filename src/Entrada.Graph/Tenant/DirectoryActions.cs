@@ -8,7 +8,7 @@ using Entrada.Graph.Permissions;
 using Entrada.Graph.Users;
 using Microsoft.Graph.Models;
 
-namespace Entrada.Graph.Directory;
+namespace Entrada.Graph.Tenant;
 
 /// <summary>The tenant's details.</summary>
 internal sealed record OrganizationItem(string? Id, string? DisplayName, IReadOnlyList<string> VerifiedDomains, string? DefaultDomain, string? TenantType, string? CountryLetterCode, DateTimeOffset? CreatedDateTime);
