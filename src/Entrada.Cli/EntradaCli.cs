@@ -1,6 +1,7 @@
 using Entrada.Cli.Commands;
 using Entrada.Cli.Commands.Actions;
 using Entrada.Cli.Commands.Connections;
+using Entrada.Cli.Commands.Server;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Storage;
@@ -191,6 +192,18 @@ internal static class EntradaCli
             .WithDescription("Serve the emulated Entra tenant over HTTPS (identity platform v2.0 and a Graph v1.0 subset) until Ctrl+C.")
             .WithExample("emulator", "--users", "1000", "--ca-cert-out", "emulator-ca.pem")
             .WithExample("emulator", "--port", "0", "--throttle", "off", "--output", "json");
+
+        config.AddCommand<ServeCommand>("serve")
+            .WithDescription("Serve the REST API and the connections and actions pages; prints the address and, on first start, a sign-in key.")
+            .WithExample("serve", "--demo")
+            .WithExample("serve", "--urls", "http://127.0.0.1:0", "--output", "json");
+        config.AddBranch("keys", keys =>
+        {
+            keys.SetDescription("API keys for the server (stored hashed; a key is shown only when made).");
+            keys.AddCommand<KeysCreateCommand>("create").WithDescription("Make an API key and show it once.").WithExample("keys", "create", "--name", "automation");
+            keys.AddCommand<KeysListCommand>("list").WithDescription("List API keys (ids and labels, never the keys).");
+            keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke an API key by id.").WithExample("keys", "revoke", "3f2a9c0d1b4e");
+        });
 
         config.AddBranch("audit", audit =>
         {

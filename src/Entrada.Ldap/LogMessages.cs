@@ -26,6 +26,9 @@ internal static partial class LogMessages
     [LoggerMessage(7, LogLevel.Debug, "Search page {Page} under {BaseDn}: {Count} entries")]
     public static partial void SearchPage(this ILogger logger, int page, string baseDn, int count);
 
+    [LoggerMessage(9, LogLevel.Information, "The server refused pages of {PageSize} under {BaseDn}; asking for {Smaller}")]
+    public static partial void PageSizeLowered(this ILogger logger, string baseDn, int pageSize, int smaller);
+
     [LoggerMessage(8, LogLevel.Debug, "TLS with {Server} failed; certificate probe: {Finding}")]
     public static partial void TlsDiagnosed(this ILogger logger, string server, string finding);
 }

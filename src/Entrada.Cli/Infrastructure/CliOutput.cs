@@ -37,7 +37,7 @@ internal sealed class CliOutput(IAnsiConsole console)
         }
 
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Property").AddColumn("Value");
-        foreach (var (key, value) in obj)
+        foreach (var (key, value) in Flatten(obj))
         {
             table.AddRow(Markup.Escape(key), Markup.Escape(Scalar(value)));
         }
@@ -54,8 +54,9 @@ internal sealed class CliOutput(IAnsiConsole console)
             return;
         }
 
-        var columns = rows.OfType<JsonObject>()
-            .SelectMany(o => o.Where(p => p.Value is JsonValue or null).Select(p => p.Key))
+        var flat = rows.OfType<JsonObject>().Select(Flatten).ToList();
+        var columns = flat
+            .SelectMany(o => o.Where(p => p.Value is JsonValue or null || IsScalarList(p.Value)).Select(p => p.Key))
             .Distinct(StringComparer.Ordinal)
             .Take(maxColumns)
             .ToList();
@@ -75,9 +76,9 @@ internal sealed class CliOutput(IAnsiConsole console)
             table.AddColumn(Markup.Escape(column));
         }
 
-        foreach (var row in rows.OfType<JsonObject>())
+        foreach (var row in flat)
         {
-            table.AddRow(columns.Select(c => Markup.Escape(Scalar(row[c]))).ToArray());
+            table.AddRow(columns.Select(c => Markup.Escape(Scalar(row.GetValueOrDefault(c)))).ToArray());
         }
 
         console.Write(table);
@@ -89,8 +90,34 @@ internal sealed class CliOutput(IAnsiConsole console)
         null => string.Empty,
         JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonValue v => v.ToJsonString(),
+        JsonArray a when IsScalarList(a) => string.Join(", ", a.Select(Scalar)),
         _ => value.ToJsonString(JsonLine),
     };
+
+    private static bool IsScalarList(JsonNode? node) => node is JsonArray a && a.All(i => i is JsonValue or null);
+
+    // A property holding an object of scalars or scalar lists (an LDAP entry's attributes) shows as
+    // one column per inner property, so that tables of such items say more than their ids.
+    private static Dictionary<string, JsonNode?> Flatten(JsonObject obj)
+    {
+        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var (key, value) in obj)
+        {
+            if (value is JsonObject inner && inner.All(p => p.Value is JsonValue or null || IsScalarList(p.Value)))
+            {
+                foreach (var (innerKey, innerValue) in inner)
+                {
+                    result[obj.ContainsKey(innerKey) || result.ContainsKey(innerKey) ? $"{key}.{innerKey}" : innerKey] = innerValue;
+                }
+            }
+            else
+            {
+                result[key] = value;
+            }
+        }
+
+        return result;
+    }
 
     private static JsonSerializerOptions CreateJson(bool indented)
     {

@@ -138,6 +138,66 @@ public sealed class EntradaDatabase
         );
         CREATE INDEX audit_at ON audit (at);
         """,
+
+        // 2: the server's API keys (hashed) and its action runs.
+        """
+        CREATE TABLE api_keys (
+            id            TEXT PRIMARY KEY,
+            name          TEXT NULL,
+            hash          TEXT NOT NULL,
+            created_at    TEXT NOT NULL,
+            last_used_at  TEXT NULL,
+            revoked_at    TEXT NULL
+        );
+        CREATE TABLE runs (
+            id            TEXT PRIMARY KEY,
+            action        TEXT NOT NULL,
+            connection    TEXT NOT NULL,
+            interface     TEXT NOT NULL,
+            actor         TEXT NULL,
+            status        TEXT NOT NULL,
+            dry_run       INTEGER NOT NULL,
+            input         TEXT NULL,
+            output        TEXT NULL,
+            item_count    INTEGER NOT NULL DEFAULT 0,
+            problem       TEXT NULL,
+            audit_id      INTEGER NULL,
+            created_at    TEXT NOT NULL,
+            finished_at   TEXT NULL
+        );
+        CREATE INDEX runs_created ON runs (created_at);
+        """,
+
+        // 3: durable bulk jobs, each item's state checkpointed as the job goes.
+        """
+        CREATE TABLE jobs (
+            id            TEXT PRIMARY KEY,
+            action        TEXT NOT NULL,
+            connection    TEXT NOT NULL,
+            interface     TEXT NOT NULL,
+            actor         TEXT NULL,
+            input         TEXT NOT NULL,
+            status        TEXT NOT NULL,
+            total         INTEGER NOT NULL,
+            owner_pid     INTEGER NULL,
+            owner_host    TEXT NULL,
+            cancel_requested INTEGER NOT NULL DEFAULT 0,
+            error         TEXT NULL,
+            created_at    TEXT NOT NULL,
+            updated_at    TEXT NOT NULL
+        );
+        CREATE INDEX jobs_created ON jobs (created_at);
+        CREATE TABLE job_items (
+            job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+            idx           INTEGER NOT NULL,
+            item          TEXT NOT NULL,
+            state         TEXT NOT NULL,
+            message       TEXT NULL,
+            attempts      INTEGER NOT NULL DEFAULT 0,
+            updated_at    TEXT NULL,
+            PRIMARY KEY (job_id, idx)
+        ) WITHOUT ROWID;
+        """,
     ];
 }
 

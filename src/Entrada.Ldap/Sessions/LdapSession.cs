@@ -16,6 +16,8 @@ namespace Entrada.Ldap.Sessions;
 /// </summary>
 internal sealed class LdapSession : IDisposable
 {
+    private const int MinimumPageSize = 10;
+
     private readonly LdapConnection _connection;
     private readonly TrustedCaDirectory? _caDirectory;
     private readonly ILogger _logger;
@@ -321,7 +323,7 @@ internal sealed class LdapSession : IDisposable
         var response = await SendAsync<SearchResponse>(
             new SearchRequest(string.Empty, "(objectClass=*)", SearchScope.Base, RootDse.Attributes), "read of the root DSE", string.Empty, cancellationToken);
         var entry = response.Entries.Count > 0 ? response.Entries[0] : null;
-        IReadOnlyList<string> Values(string name) => entry?.Attributes[name] is { } a ? [.. a.GetValues(typeof(string)).Cast<string>()] : [];
+        IReadOnlyList<string> Values(string name) => entry?.Attributes[name] is { } a ? [.. a.GetValues(typeof(string)).Cast<string>().Distinct(StringComparer.Ordinal)] : [];
         string? Single(string name) => Values(name) is [var v, ..] ? v : null;
         var vendor = string.Join(' ', new[] { Single("vendorName"), Single("vendorVersion") }.Where(v => !string.IsNullOrEmpty(v)));
         _rootDse = new RootDse(
@@ -405,7 +407,20 @@ internal sealed class LdapSession : IDisposable
         var page = 0;
         while (true)
         {
-            var response = await SendAsync<SearchResponse>(request, "search", baseDn, cancellationToken);
+            SearchResponse response;
+            try
+            {
+                response = await SendAsync<SearchResponse>(request, "search", baseDn, cancellationToken);
+            }
+            catch (LdapOperationException ex) when (ex.ResultCode == 11 && page == 0 && paging.PageSize > MinimumPageSize)
+            {
+                // The server caps the page size (slapd's size.pr, AD's MaxPageSize): ask for smaller pages.
+                _logger.PageSizeLowered(baseDn, paging.PageSize, paging.PageSize / 2);
+                pageSize = Math.Max(MinimumPageSize, paging.PageSize / 2);
+                paging.PageSize = pageSize;
+                continue;
+            }
+
             page++;
             _logger.SearchPage(page, baseDn, response.Entries.Count);
             var cookie = response.Controls.OfType<PageResultResponseControl>().FirstOrDefault()?.Cookie;

@@ -56,6 +56,15 @@ public sealed class EntryActionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Search_WithTheDefaultPageSize_AboveWhatTheServerAllows_AsksForSmallerPagesAndReturnsEverything()
+    {
+        // The test slapd allows pages of at most 200; the default asks for 500.
+        var entries = await _entrada.RunListAsync<LdapEntry>("ldap.search", "slapd anonymous", new JsonObject { ["filter"] = "(uid=person*)", ["attributes"] = new JsonArray("uid") });
+
+        entries.Count.ShouldBe(TestServers.SlapdPeople);
+    }
+
+    [Fact]
     public async Task Search_WithASizeLimit_ReturnsExactlyThatMany()
     {
         var entries = await _entrada.RunListAsync<LdapEntry>("ldap.search", "slapd anonymous", new JsonObject { ["filter"] = "(uid=person*)", ["sizeLimit"] = 7, ["pageSize"] = 3 });

@@ -173,12 +173,29 @@ public sealed class LdapSessionTests
     }
 
     [Fact]
+    public async Task AServerThatNeverAnswers_TimesOutInsteadOfHanging()
+    {
+        // Accepts the TCP connection, then says nothing: only the session's timeout can end the bind.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var settings = new LdapSessionSettings { Uri = new Uri($"ldap://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+
+        started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
+        ex.Kind.ShouldBe(LdapFailureKind.Unreachable);
+        ex.ExitCode.ShouldBe(3);
+    }
+
+    [Fact]
     public async Task PagedSearch_ReturnsEveryEntry_BeyondTheServersPerSearchLimit()
     {
         using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
 
         var uids = new List<string>();
-        await foreach (var entry in session.SearchAsync($"ou=people,{TestServers.SlapdBaseDn}", "(objectClass=inetOrgPerson)", SearchScope.OneLevel, ["uid"], 100, null, CancellationToken.None))
+        await foreach (var entry in session.SearchAsync($"ou=people,{TestServers.SlapdBaseDn}", "(uid=person*)", SearchScope.OneLevel, ["uid"], 100, null, CancellationToken.None))
         {
             uids.Add((string)entry.Attributes["uid"][0]);
         }
@@ -191,7 +208,7 @@ public sealed class LdapSessionTests
     public async Task UnpagedSearch_HitsTheServersLimit_WhichIsWhyPagingMatters()
     {
         using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
-        var request = new SearchRequest($"ou=people,{TestServers.SlapdBaseDn}", "(objectClass=inetOrgPerson)", SearchScope.OneLevel, "uid");
+        var request = new SearchRequest($"ou=people,{TestServers.SlapdBaseDn}", "(uid=person*)", SearchScope.OneLevel, "uid");
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => session.SendAsync<SearchResponse>(request, "search", request.DistinguishedName, CancellationToken.None));
 

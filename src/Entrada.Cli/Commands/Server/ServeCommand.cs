@@ -1,0 +1,83 @@
+using System.ComponentModel;
+using Entrada.Cli.Infrastructure;
+using Entrada.Core;
+using Entrada.Core.Storage;
+using Entrada.Server.Demo;
+using Entrada.Server.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Entrada.Cli.Commands.Server;
+
+internal sealed class ServeSettings : CliSettings
+{
+    [CommandOption("--urls <URL>")]
+    [Description("Where to listen (default http://127.0.0.1:5080); port 0 picks a free port, and the real address is printed.")]
+    [DefaultValue("http://127.0.0.1:5080")]
+    public string Urls { get; set; } = "http://127.0.0.1:5080";
+
+    [CommandOption("--demo")]
+    [Description("Also start the emulated tenant in-process, with a ready connection named 'Demo tenant' to it, and make a fresh sign-in key.")]
+    public bool Demo { get; set; }
+}
+
+/// <summary><c>entrada serve [--urls URL] [--demo]</c>: the REST API and the pages, until Ctrl+C.</summary>
+internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCommand<ServeSettings>
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
+    {
+        var level = settings.Debug ? LogLevel.Debug : LogLevel.Warning;
+        var serverSettings = new ServerSettings
+        {
+            Home = home,
+            Urls = settings.Urls,
+            Demo = settings.Demo,
+            ConfigureLogging = logging =>
+            {
+                logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
+                logging.AddProvider(new FileLoggerProvider(home.LogsPath, settings.Debug ? LogLevel.Debug : LogLevel.Information));
+                // stdout is for the address and the key (one JSON line with --output json); logs go to stderr.
+                logging.AddSimpleConsole(o => o.SingleLine = true);
+                logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+                logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, level);
+            },
+        };
+
+        await using var server = await EntradaServer.StartAsync(serverSettings, cancellationToken);
+        var url = server.Url.ToString().TrimEnd('/');
+        var key = server.CreatedApiKey?.Reveal();
+        if (settings.Json)
+        {
+            output.WriteJsonLine(new { url, apiKey = key });
+            await Console.Out.FlushAsync(cancellationToken);
+        }
+        else
+        {
+            output.Line($"[green]Entrada is serving on[/] [bold]{Markup.Escape(url)}[/]");
+            if (key is not null)
+            {
+                output.Line($"Sign in with this API key (it is shown only now): [bold]{Markup.Escape(key)}[/]");
+            }
+            else
+            {
+                output.Line("Sign in with an API key; make one with [bold]entrada keys create[/].");
+            }
+
+            if (server.Emulator is { } emulator)
+            {
+                output.Line($"Demo: the emulated tenant runs at {Markup.Escape(emulator.AuthorityHost.ToString())}; the connection '{Markup.Escape(DemoTenant.ConnectionName)}' is ready to use.");
+            }
+
+            output.Line($"API: {Markup.Escape(url)}/api/v1 (OpenAPI at {Markup.Escape(url)}/openapi/v1.json). Press Ctrl+C to stop.");
+        }
+
+        await server.WaitForShutdownAsync(cancellationToken);
+        if (!settings.Json)
+        {
+            await Console.Error.WriteLineAsync("Stopping.");
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,349 @@
+using System.Globalization;
+using Entrada.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Entrada.Core.Jobs;
+
+/// <summary>The states of a job.</summary>
+public static class JobStatuses
+{
+    /// <summary>A process is working on it.</summary>
+    public const string Running = "running";
+    /// <summary>Every item finished (done, unchanged or failed).</summary>
+    public const string Completed = "completed";
+    /// <summary>It stopped on an error that concerns the whole job (permission, authentication).</summary>
+    public const string Failed = "failed";
+    /// <summary>Cancelled by a person; finished items stay recorded.</summary>
+    public const string Cancelled = "cancelled";
+    /// <summary>Its process ended without finishing (killed, crashed); resume it.</summary>
+    public const string Interrupted = "interrupted";
+}
+
+/// <summary>The states of one item of a job.</summary>
+public static class JobItemStates
+{
+    /// <summary>Not finished yet.</summary>
+    public const string Pending = "pending";
+    /// <summary>The change was made.</summary>
+    public const string Done = "done";
+    /// <summary>Nothing needed to change.</summary>
+    public const string Unchanged = "unchanged";
+    /// <summary>It failed for good; the message says why.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>Whether a state is final.</summary>
+    public static bool IsFinal(string state) => state is Done or Unchanged or Failed;
+}
+
+/// <summary>One item of a job and how it stands.</summary>
+/// <param name="Index">Its position in the job's input.</param>
+/// <param name="Item">The item as given (a user ID, a UPN …).</param>
+/// <param name="State">See <see cref="JobItemStates"/>.</param>
+/// <param name="Message">Why it failed or was unchanged.</param>
+public sealed record JobItem(int Index, string Item, string State, string? Message = null);
+
+/// <summary>A durable bulk job.</summary>
+public sealed record JobRecord
+{
+    /// <summary>Its id.</summary>
+    public required string Id { get; init; }
+    /// <summary>The bulk action.</summary>
+    public required string Action { get; init; }
+    /// <summary>The connection's name.</summary>
+    public required string Connection { get; init; }
+    /// <summary>The edge that started it.</summary>
+    public required string Interface { get; init; }
+    /// <summary>Who started it.</summary>
+    public string? Actor { get; init; }
+    /// <summary>The action's input (JSON), kept to resume.</summary>
+    public required string Input { get; init; }
+    /// <summary>See <see cref="JobStatuses"/>; a running job whose process is gone reads as interrupted.</summary>
+    public required string Status { get; init; }
+    /// <summary>Items in all.</summary>
+    public int Total { get; init; }
+    /// <summary>Items done.</summary>
+    public int Done { get; init; }
+    /// <summary>Items unchanged.</summary>
+    public int Unchanged { get; init; }
+    /// <summary>Items failed.</summary>
+    public int Failed { get; init; }
+    /// <summary>Items finished.</summary>
+    public int Finished => Done + Unchanged + Failed;
+    /// <summary>Whether cancellation was asked for.</summary>
+    public bool CancelRequested { get; init; }
+    /// <summary>The error that ended it, if any.</summary>
+    public string? Error { get; init; }
+    /// <summary>When it was made.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>When it last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>
+/// Keeps bulk jobs and their items in the database. Item states are checkpointed in
+/// transactions as work finishes, so a job killed at any moment can be resumed with exactly the
+/// items still pending.
+/// </summary>
+public sealed class JobStore(EntradaDatabase database, TimeProvider time)
+{
+    /// <summary>Makes a job with all its items pending, owned by this process.</summary>
+    public async Task<JobRecord> CreateAsync(string action, string connection, string input, IReadOnlyList<string> items, string auditInterface, string? actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
+        var now = Stamp();
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken);
+        await using (var insert = db.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO jobs (id, action, connection, interface, actor, input, status, total, owner_pid, owner_host, created_at, updated_at)
+                VALUES ($id, $action, $connection, $interface, $actor, $input, 'running', $total, $pid, $host, $now, $now);
+                """;
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$action", action);
+            insert.Parameters.AddWithValue("$connection", connection);
+            insert.Parameters.AddWithValue("$interface", auditInterface);
+            insert.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$input", input);
+            insert.Parameters.AddWithValue("$total", items.Count);
+            insert.Parameters.AddWithValue("$pid", Environment.ProcessId);
+            insert.Parameters.AddWithValue("$host", Environment.MachineName);
+            insert.Parameters.AddWithValue("$now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var item = db.CreateCommand())
+        {
+            item.Transaction = transaction;
+            item.CommandText = "INSERT INTO job_items (job_id, idx, item, state) VALUES ($job, $idx, $item, 'pending');";
+            var idx = item.Parameters.Add("$idx", SqliteType.Integer);
+            var value = item.Parameters.Add("$item", SqliteType.Text);
+            item.Parameters.AddWithValue("$job", id);
+            for (var i = 0; i < items.Count; i++)
+            {
+                idx.Value = i;
+                value.Value = items[i];
+                await item.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return (await FindAsync(id, cancellationToken))!;
+    }
+
+    /// <summary>Records finished items in one transaction (a checkpoint). Only pending items change.</summary>
+    public async Task RecordAsync(string jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var now = Stamp();
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken);
+        await using (var update = db.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE job_items SET state = $state, message = $message, updated_at = $now, attempts = attempts + 1 WHERE job_id = $job AND idx = $idx AND state = 'pending';";
+            update.Parameters.AddWithValue("$job", jobId);
+            update.Parameters.AddWithValue("$now", now);
+            var idx = update.Parameters.Add("$idx", SqliteType.Integer);
+            var state = update.Parameters.Add("$state", SqliteType.Text);
+            var message = update.Parameters.Add("$message", SqliteType.Text);
+            foreach (var item in items)
+            {
+                if (!JobItemStates.IsFinal(item.State))
+                {
+                    throw new ArgumentException($"Item {item.Index} has state '{item.State}', which is not final.", nameof(items));
+                }
+
+                idx.Value = item.Index;
+                state.Value = item.State;
+                message.Value = (object?)item.Message ?? DBNull.Value;
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await using (var touch = db.CreateCommand())
+        {
+            touch.Transaction = transaction;
+            touch.CommandText = "UPDATE jobs SET updated_at = $now WHERE id = $job;";
+            touch.Parameters.AddWithValue("$job", jobId);
+            touch.Parameters.AddWithValue("$now", now);
+            await touch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Sets a job's status (and error); taking it as <see cref="JobStatuses.Running"/> makes this process its owner.</summary>
+    public async Task SetStatusAsync(string jobId, string status, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = "UPDATE jobs SET status = $status, error = $error, updated_at = $now, owner_pid = $pid, owner_host = $host, cancel_requested = CASE WHEN $status = 'running' THEN 0 ELSE cancel_requested END WHERE id = $job;";
+        update.Parameters.AddWithValue("$job", jobId);
+        update.Parameters.AddWithValue("$status", status);
+        update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        update.Parameters.AddWithValue("$now", Stamp());
+        update.Parameters.AddWithValue("$pid", status == JobStatuses.Running ? Environment.ProcessId : DBNull.Value);
+        update.Parameters.AddWithValue("$host", status == JobStatuses.Running ? Environment.MachineName : DBNull.Value);
+        if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw new JobNotFoundException(jobId);
+        }
+    }
+
+    /// <summary>Asks the process running a job to stop; a job no process runs is cancelled at once.</summary>
+    public async Task<JobRecord> RequestCancelAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(jobId, cancellationToken);
+        if (job.Status is JobStatuses.Completed or JobStatuses.Cancelled or JobStatuses.Failed)
+        {
+            throw new JobFinishedException(job);
+        }
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = job.Status == JobStatuses.Running
+            ? "UPDATE jobs SET cancel_requested = 1, updated_at = $now WHERE id = $job;"
+            : "UPDATE jobs SET status = 'cancelled', cancel_requested = 1, updated_at = $now WHERE id = $job;";
+        update.Parameters.AddWithValue("$job", jobId);
+        update.Parameters.AddWithValue("$now", Stamp());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        return await GetAsync(jobId, cancellationToken);
+    }
+
+    /// <summary>Whether someone asked to cancel the job.</summary>
+    public async Task<bool> IsCancelRequestedAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = "SELECT cancel_requested FROM jobs WHERE id = $job;";
+        select.Parameters.AddWithValue("$job", jobId);
+        return Convert.ToInt64(await select.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 1;
+    }
+
+    /// <summary>Gets a job; an unknown id throws.</summary>
+    public async Task<JobRecord> GetAsync(string jobId, CancellationToken cancellationToken) =>
+        await FindAsync(jobId, cancellationToken) ?? throw new JobNotFoundException(jobId);
+
+    /// <summary>Finds a job, or null.</summary>
+    public async Task<JobRecord?> FindAsync(string jobId, CancellationToken cancellationToken) =>
+        (await QueryAsync("WHERE j.id = $id", jobId, 1, cancellationToken)).FirstOrDefault();
+
+    /// <summary>Lists jobs, newest first.</summary>
+    public Task<IReadOnlyList<JobRecord>> ListAsync(int limit, CancellationToken cancellationToken) =>
+        QueryAsync(string.Empty, null, limit, cancellationToken);
+
+    /// <summary>A job's items, in input order, optionally only those in one state.</summary>
+    public async Task<IReadOnlyList<JobItem>> ItemsAsync(string jobId, string? state, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = "SELECT idx, item, state, message FROM job_items WHERE job_id = $job AND ($state IS NULL OR state = $state) ORDER BY idx;";
+        select.Parameters.AddWithValue("$job", jobId);
+        select.Parameters.AddWithValue("$state", (object?)state ?? DBNull.Value);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var items = new List<JobItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new JobItem(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        return items;
+    }
+
+    private async Task<IReadOnlyList<JobRecord>> QueryAsync(string where, string? id, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = $"""
+            SELECT j.id, j.action, j.connection, j.interface, j.actor, j.input, j.status, j.total, j.owner_pid, j.owner_host,
+                   j.cancel_requested, j.error, j.created_at, j.updated_at,
+                   (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'done'),
+                   (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'unchanged'),
+                   (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'failed')
+            FROM jobs j {where} ORDER BY j.created_at DESC LIMIT $limit;
+            """;
+        select.Parameters.AddWithValue("$id", (object?)id ?? DBNull.Value);
+        select.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var jobs = new List<JobRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var status = reader.GetString(6);
+            if (status == JobStatuses.Running && !OwnerIsAlive(reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9)))
+            {
+                status = JobStatuses.Interrupted;
+            }
+
+            jobs.Add(new JobRecord
+            {
+                Id = reader.GetString(0),
+                Action = reader.GetString(1),
+                Connection = reader.GetString(2),
+                Interface = reader.GetString(3),
+                Actor = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Input = reader.GetString(5),
+                Status = status,
+                Total = reader.GetInt32(7),
+                CancelRequested = reader.GetInt64(10) == 1,
+                Error = reader.IsDBNull(11) ? null : reader.GetString(11),
+                CreatedAt = DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture),
+                UpdatedAt = DateTimeOffset.Parse(reader.GetString(13), CultureInfo.InvariantCulture),
+                Done = reader.GetInt32(14),
+                Unchanged = reader.GetInt32(15),
+                Failed = reader.GetInt32(16),
+            });
+        }
+
+        return jobs;
+    }
+
+    /// <summary>A running job's owner is alive when it is this process, or a live process on this machine.</summary>
+    private static bool OwnerIsAlive(int? pid, string? host)
+    {
+        if (pid is null || !string.Equals(host, Environment.MachineName, StringComparison.Ordinal))
+        {
+            return pid is not null && host is not null;
+        }
+
+        if (pid == Environment.ProcessId)
+        {
+            return true;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid.Value);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private string Stamp() => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+}
+
+/// <summary>No job has the given id.</summary>
+public sealed class JobNotFoundException(string id)
+    : EntradaException($"There is no job '{id}'. List them with 'entrada jobs list'.")
+{
+    /// <inheritdoc />
+    public override int ExitCode => ExitCodes.InvalidInput;
+}
+
+/// <summary>The job has already finished.</summary>
+public sealed class JobFinishedException(JobRecord job)
+    : EntradaException($"Job '{job.Id}' has already {job.Status}; there is nothing to {(job.Status == JobStatuses.Completed ? "resume or cancel" : "do")}. See 'entrada jobs show {job.Id}'.")
+{
+    /// <inheritdoc />
+    public override int ExitCode => ExitCodes.InvalidInput;
+}

@@ -1,0 +1,62 @@
+using Entrada.Core;
+using Entrada.Core.Connections;
+using Entrada.Core.Secrets;
+using Entrada.Core.Testing;
+using Entrada.Emulator;
+
+namespace Entrada.Server.Demo;
+
+/// <summary>
+/// <c>serve --demo</c>: the emulated tenant, in-process, and a ready App Registration connection
+/// named <c>Demo tenant</c> to it (a custom cloud whose CA is trusted for that connection only).
+/// The emulator gets a new port and CA on every start, so the connection is refreshed each time.
+/// </summary>
+internal static class DemoTenant
+{
+    /// <summary>The demo connection's name.</summary>
+    public const string ConnectionName = "Demo tenant";
+
+    /// <summary>The name of the API key the demo makes on every start.</summary>
+    public const string KeyName = "demo";
+
+    /// <summary>Creates or refreshes the demo connection, then tests it so the list shows it ready.</summary>
+    public static async Task<Connection> EnsureConnectionAsync(EmulatorServer emulator, ConnectionStore store, ConnectionTesting testing, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(testing);
+        var app = emulator.Apps.First(a => a.Name == "demo");
+        var request = new ConnectionRequest
+        {
+            Name = ConnectionName,
+            Method = "app-registration",
+            Cloud = "custom",
+            TenantId = emulator.TenantId,
+            ClientId = app.ClientId,
+            ClientSecret = new Secret(app.ClientSecret),
+            AuthorityHost = emulator.AuthorityHost.ToString(),
+            GraphEndpoint = emulator.GraphEndpoint.ToString(),
+            CaCertificate = emulator.CaCertificatePem,
+        };
+
+        var existing = await store.FindAsync(ConnectionName, cancellationToken);
+        Connection connection;
+        if (existing is null)
+        {
+            connection = ConnectionFactory.Create(request, time.GetUtcNow());
+            await store.AddAsync(connection, cancellationToken);
+        }
+        else if (existing.Method != ConnectionMethod.AppRegistration)
+        {
+            throw new EntradaValidationException("name", $"A connection named '{existing.Name}' already exists with another method; remove it ('entrada connections remove \"{existing.Name}\"') to use --demo.");
+        }
+        else
+        {
+            connection = ConnectionFactory.Update(existing, request with { Name = existing.Name, Method = null }, time.GetUtcNow());
+            await store.UpdateAsync(connection, cancellationToken);
+        }
+
+        await testing.TestSavedAsync(connection.Name, cancellationToken, Core.Audit.AuditInterfaces.Cli, "serve --demo");
+        return connection;
+    }
+}

@@ -1,0 +1,254 @@
+using Entrada.Core;
+using Entrada.Core.Connections;
+using Entrada.Core.Secrets;
+using Entrada.Core.Testing;
+using Entrada.Emulator;
+using Entrada.Graph;
+using Entrada.Ldap;
+using Entrada.Server.Apis;
+using Entrada.Server.Authentication;
+using Entrada.Server.Demo;
+using Entrada.Server.Keys;
+using Entrada.Server.Pages;
+using Entrada.Server.Runs;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Secret = Entrada.Core.Secrets.Secret;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Entrada.Server.Hosting;
+
+/// <summary>
+/// The running server: the REST API under <c>/api/v1</c> (API keys), the pages (a cookie made
+/// at sign-in with a key), the OpenAPI document, and with <c>--demo</c> the emulated tenant.
+/// </summary>
+internal sealed class EntradaServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _disposed;
+
+    private EntradaServer(WebApplication app, Uri url, Secret? createdKey, EmulatorServer? emulator)
+    {
+        _app = app;
+        Url = url;
+        CreatedApiKey = createdKey;
+        Emulator = emulator;
+    }
+
+    /// <summary>The address it listens on (the real port when 0 was asked for).</summary>
+    public Uri Url { get; }
+
+    /// <summary>The API key made by this start (first start, or every <c>--demo</c> start); null otherwise.</summary>
+    public Secret? CreatedApiKey { get; }
+
+    /// <summary>The emulated tenant of <c>--demo</c>.</summary>
+    public EmulatorServer? Emulator { get; }
+
+    /// <summary>The server's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Builds and starts the server; returns once it accepts connections.</summary>
+    public static async Task<EntradaServer> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var problems = settings.Validate();
+        if (problems.Count > 0)
+        {
+            throw new EntradaValidationException([.. problems.Select(p => new ValidationError("--urls", p))]);
+        }
+
+        EmulatorServer? emulator = null;
+        WebApplication? app = null;
+        try
+        {
+            if (settings.Demo)
+            {
+                emulator = await EmulatorServer.StartAsync(settings.DemoOptions ?? new EmulatorOptions { Port = 0 }, cancellationToken);
+            }
+
+            app = Build(settings);
+            var store = app.Services.GetRequiredService<ApiKeyStore>();
+            Secret? created = null;
+            if (emulator is not null)
+            {
+                await DemoTenant.EnsureConnectionAsync(emulator, app.Services.GetRequiredService<ConnectionStore>(), app.Services.GetRequiredService<ConnectionTesting>(), app.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                created = (await store.ReplaceNamedAsync(DemoTenant.KeyName, cancellationToken)).Key;
+            }
+            else if (await store.CreateFirstAsync("first start", cancellationToken) is { } first)
+            {
+                created = first.Key;
+            }
+
+            await app.Services.GetRequiredService<RunStore>().MarkInterruptedAsync(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new EntradaServer(app, new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)), created, emulator);
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            if (emulator is not null)
+            {
+                await emulator.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the token is cancelled (Ctrl+C) or the host stops.</summary>
+    public async Task WaitForShutdownAsync(CancellationToken cancellationToken)
+    {
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var onStop = _app.Lifetime.ApplicationStopping.Register(() => stopped.TrySetResult());
+        await using var onCancel = cancellationToken.Register(() => stopped.TrySetResult());
+        await stopped.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            await _app.StopAsync(timeout.Token);
+        }
+
+        await _app.DisposeAsync();
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+
+    private static WebApplication Build(ServerSettings settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(EntradaServer).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+            Args = [],
+        });
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Logging.ClearProviders();
+        if (settings.ConfigureLogging is { } configure)
+        {
+            configure(builder.Logging);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        }
+
+        var services = builder.Services;
+        services.AddEntradaCore(settings.Home);
+        services.AddEntradaGraph();
+        services.AddEntradaLdap();
+        services.AddSingleton(settings);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunService>();
+        services.AddSingleton<ConnectionService>();
+        services.AddSingleton<DraftSecrets>();
+        services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));
+
+        // The cookie and antiforgery keys live in the same key ring as the secrets at rest.
+        services.AddDataProtection()
+            .SetApplicationName("Entrada")
+            .PersistKeysToFileSystem(new DirectoryInfo(settings.Home.KeysPath));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer<OpenApiSecurity>());
+
+        services.AddAuthentication(EntradaAuth.CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(EntradaAuth.ApiKeyScheme, null)
+            .AddCookie(EntradaAuth.CookieScheme, o =>
+            {
+                o.Cookie.Name = "entrada.session";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+                o.LoginPath = "/sign-in";
+                o.LogoutPath = "/sign-out";
+                o.AccessDeniedPath = "/sign-in";
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    // A session ends as soon as the key it signed in with is revoked.
+                    var id = context.Principal?.FindFirst(EntradaAuth.KeyIdClaim)?.Value;
+                    var keys = context.HttpContext.RequestServices.GetRequiredService<ApiKeyStore>();
+                    if (id is null || !await keys.IsActiveAsync(id, context.HttpContext.RequestAborted))
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(EntradaAuth.CookieScheme);
+                    }
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(EntradaAuth.ApiPolicy, p => p.AddAuthenticationSchemes(EntradaAuth.ApiKeyScheme).RequireAuthenticatedUser());
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "entrada.antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            o.Cookie.HttpOnly = true;
+        });
+        services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/Error");
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", AllowStatusCode404Response = true });
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseStatusCodePages());
+        app.Use(async (http, next) =>
+        {
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.XFrameOptions = "DENY";
+            http.Response.Headers["Referrer-Policy"] = "no-referrer";
+            http.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
+            await next(http);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        var api = app.MapGroup("/api/v1").RequireAuthorization(EntradaAuth.ApiPolicy);
+        api.MapConnectionsApi();
+        api.MapActionsApi();
+        api.MapRunsApi();
+        api.MapAuditApi();
+        api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
+        app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,59 @@
+using Entrada.Core.Storage;
+using Entrada.Emulator;
+using Microsoft.Extensions.Logging;
+
+namespace Entrada.Server.Hosting;
+
+/// <summary>How to start the server.</summary>
+internal sealed class ServerSettings
+{
+    /// <summary>The address to listen on.</summary>
+    /// <value>Default <c>http://127.0.0.1:5080</c>; a port of 0 picks a free one (see <see cref="EntradaServer.Url"/>).</value>
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+
+    /// <summary>The home folder (database and key ring).</summary>
+    public required EntradaHome Home { get; init; }
+
+    /// <summary>Start the emulated tenant in-process and keep a ready connection named <c>Demo tenant</c> to it.</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool Demo { get; init; }
+
+    /// <summary>The emulator's options when <see cref="Demo"/> is set.</summary>
+    /// <value>Default: a generated tenant on a free port.</value>
+    public EmulatorOptions? DemoOptions { get; init; }
+
+    /// <summary>How long a run request waits for the action before answering 202 with the run to poll.</summary>
+    /// <value>Default 10 seconds.</value>
+    public TimeSpan RunWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many wrong keys an address may send in <see cref="SignInFailureWindow"/> before it gets 429.</summary>
+    /// <value>Default 10.</value>
+    public int SignInFailureLimit { get; init; } = 10;
+
+    /// <summary>The window of <see cref="SignInFailureLimit"/>.</summary>
+    /// <value>Default one minute.</value>
+    public TimeSpan SignInFailureWindow { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Sets up logging (the CLI adds its file log and stderr).</summary>
+    /// <value>Default <see langword="null"/>: warnings and errors to stderr.</value>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    internal IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        foreach (var url in Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"The address '{url}' is not valid: expected http://HOST:PORT, such as http://127.0.0.1:5080.");
+            }
+        }
+
+        if (SignInFailureLimit < 1)
+        {
+            problems.Add("The sign-in failure limit must be at least 1.");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Entrada.Core.Audit;
+using Entrada.Core.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Entrada.Server.Runs;
+
+/// <summary>Keeps runs in the database, so the history outlives the server. Inputs and outputs are stored masked.</summary>
+internal sealed class RunStore(EntradaDatabase database)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var insert = db.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO runs (id, action, connection, interface, actor, status, dry_run, input, created_at)
+            VALUES ($id, $action, $connection, $interface, $actor, $status, $dryRun, $input, $created);
+            """;
+        insert.Parameters.AddWithValue("$id", run.Id);
+        insert.Parameters.AddWithValue("$action", run.Action);
+        insert.Parameters.AddWithValue("$connection", run.Connection);
+        insert.Parameters.AddWithValue("$interface", run.Interface);
+        insert.Parameters.AddWithValue("$actor", (object?)run.Actor ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$status", run.Status);
+        insert.Parameters.AddWithValue("$dryRun", run.DryRun ? 1 : 0);
+        insert.Parameters.AddWithValue("$input", run.Input is null ? DBNull.Value : AuditMasking.Apply(run.Input).ToJsonString());
+        insert.Parameters.AddWithValue("$created", Format(run.CreatedAt));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task CompleteAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = """
+            UPDATE runs SET status = $status, output = $output, item_count = $count, problem = $problem,
+                audit_id = $audit, finished_at = $finished, connection = $connection
+            WHERE id = $id;
+            """;
+        update.Parameters.AddWithValue("$id", run.Id);
+        update.Parameters.AddWithValue("$status", run.Status);
+        var output = run.Output is null ? null : new JsonObject { ["value"] = AuditMasking.Apply(run.Output), ["truncated"] = run.OutputTruncated };
+        update.Parameters.AddWithValue("$output", output is null ? DBNull.Value : output.ToJsonString());
+        update.Parameters.AddWithValue("$count", run.ItemCount);
+        update.Parameters.AddWithValue("$problem", run.Problem is null ? DBNull.Value : JsonSerializer.Serialize(run.Problem, Json));
+        update.Parameters.AddWithValue("$audit", (object?)run.AuditId ?? DBNull.Value);
+        update.Parameters.AddWithValue("$finished", run.FinishedAt is { } f ? Format(f) : DBNull.Value);
+        update.Parameters.AddWithValue("$connection", run.Connection);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks runs left running by a server that stopped as interrupted.</summary>
+    public async Task MarkInterruptedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = "UPDATE runs SET status = $status, finished_at = $now WHERE status = 'running';";
+        update.Parameters.AddWithValue("$status", RunStatuses.Interrupted);
+        update.Parameters.AddWithValue("$now", Format(now));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<RunRecord?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = $"{Select} WHERE id = $id;";
+        select.Parameters.AddWithValue("$id", id);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader, withOutput: true) : null;
+    }
+
+    /// <summary>Recent runs, newest first, without their outputs.</summary>
+    public async Task<IReadOnlyList<RunRecord>> ListAsync(string? connection, string? action, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = $"""
+            {Select}
+            WHERE ($connection IS NULL OR connection = $connection COLLATE NOCASE) AND ($action IS NULL OR action = $action COLLATE NOCASE)
+            ORDER BY created_at DESC, rowid DESC LIMIT $limit;
+            """;
+        select.Parameters.AddWithValue("$connection", (object?)connection ?? DBNull.Value);
+        select.Parameters.AddWithValue("$action", (object?)action ?? DBNull.Value);
+        select.Parameters.AddWithValue("$limit", limit);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var runs = new List<RunRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            runs.Add(Read(reader, withOutput: false));
+        }
+
+        return runs;
+    }
+
+    private const string Select = "SELECT id, action, connection, interface, actor, status, dry_run, input, output, item_count, problem, audit_id, created_at, finished_at FROM runs";
+
+    private static RunRecord Read(SqliteDataReader r, bool withOutput)
+    {
+        var output = withOutput && !r.IsDBNull(8) ? JsonNode.Parse(r.GetString(8)) : null;
+        return new RunRecord
+        {
+            Id = r.GetString(0),
+            Action = r.GetString(1),
+            Connection = r.GetString(2),
+            Interface = r.GetString(3),
+            Actor = r.IsDBNull(4) ? null : r.GetString(4),
+            Status = r.GetString(5),
+            DryRun = r.GetInt64(6) != 0,
+            Input = r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)),
+            Output = output?["value"]?.DeepClone(),
+            OutputTruncated = output?["truncated"]?.GetValue<bool>() ?? false,
+            ItemCount = r.GetInt64(9),
+            Problem = r.IsDBNull(10) ? null : JsonSerializer.Deserialize<RunProblem>(r.GetString(10), Json),
+            AuditId = r.IsDBNull(11) ? null : r.GetInt64(11),
+            CreatedAt = DateTimeOffset.Parse(r.GetString(12), CultureInfo.InvariantCulture),
+            FinishedAt = r.IsDBNull(13) ? null : DateTimeOffset.Parse(r.GetString(13), CultureInfo.InvariantCulture),
+        };
+    }
+
+    private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}
