@@ -145,6 +145,7 @@ internal static class EntradaCli
                 .WithDescription("Add a connection (App Registration, OAuth or LDAP). Secrets come from stdin, an environment variable or a prompt, never an argument.")
                 .WithExample("connections", "add", "Contoso", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--client-secret-env", "CONTOSO_SECRET", "--test")
                 .WithExample("connections", "add", "Contoso cert", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--certificate", "entrada.pem")
+                .WithExample("connections", "add", "Contoso me", "--method", "oauth", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000002", "--device-code")
                 .WithExample("connections", "add", "Corp AD", "--method", "ldap", "--uri", "ldaps://dc1.corp.example:636", "--bind-dn", "CN=svc-entrada,OU=Service,DC=corp,DC=example", "--password-env", "LDAP_PASSWORD", "--ca-cert", "corp-ca.pem");
             connections.AddCommand<ListConnectionsCommand>("list")
                 .WithDescription("List connections with their method, cloud or server and last test.")
@@ -159,6 +160,12 @@ internal static class EntradaCli
             connections.AddCommand<RemoveConnectionCommand>("remove")
                 .WithDescription("Remove a connection and its secrets.")
                 .WithExample("connections", "remove", "Contoso");
+            connections.AddCommand<SignInConnectionCommand>("sign-in")
+                .WithDescription("OAuth: sign in again (browser, or --device-code) and keep the new sign-in, encrypted.")
+                .WithExample("connections", "sign-in", "Contoso me", "--device-code");
+            connections.AddCommand<SignOutConnectionCommand>("sign-out")
+                .WithDescription("OAuth: forget the kept sign-in (its tokens are removed).")
+                .WithExample("connections", "sign-out", "Contoso me");
             connections.AddCommand<TestConnectionCommand>("test")
                 .WithDescription("Test a connection: what works, which permission is missing, the admin-consent link. Exit 0 all ready, 4 some not ready, 3 cannot authenticate.")
                 .WithExample("connections", "test", "Contoso");
