@@ -38,23 +38,42 @@ internal static class GraphBatch
     /// <summary>How many times throttled steps are sent again.</summary>
     public const int MaxThrottleRounds = 6;
 
-    /// <summary>Sends the steps and returns each one's answer by id (empty in a dry run).</summary>
+    /// <summary>
+    /// Sends the steps and returns each one's answer by id (empty in a dry run). The
+    /// <c>$batch</c>es run concurrently, as many at once as the run's <see cref="AdaptiveLimiter"/>
+    /// allows; throttled steps (429/503/504 inside a batch, or the whole batch refused) wait as
+    /// long as Graph asks — or back off exponentially where Graph gives no Retry-After, as
+    /// Identity Protection does — and only they are sent again.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, BatchStepResult>> SendAsync(GraphRun run, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(steps);
-        var results = new Dictionary<string, BatchStepResult>(StringComparer.Ordinal);
-        var total = steps.Count;
-        foreach (var chunk in steps.Chunk(MaxStepsPerBatch))
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, BatchStepResult>(StringComparer.Ordinal);
+        var chunks = steps.Chunk(MaxStepsPerBatch).ToList();
+        if (run.DryRun)
         {
-            if (run.DryRun)
+            foreach (var chunk in chunks)
             {
                 PlanBatch(run, chunk);
-                continue;
             }
 
-            var pending = chunk.ToList();
-            for (var round = 0; pending.Count > 0; round++)
+            return results;
+        }
+
+        await Task.WhenAll(chunks.Select(chunk => SendChunkAsync(run, chunk, results, cancellationToken))).ConfigureAwait(false);
+        return results;
+    }
+
+    private static async Task SendChunkAsync(GraphRun run, BatchStep[] chunk, System.Collections.Concurrent.ConcurrentDictionary<string, BatchStepResult> results, CancellationToken cancellationToken)
+    {
+        var pending = chunk.ToList();
+        for (var round = 0; pending.Count > 0; round++)
+        {
+            var throttled = new List<BatchStep>();
+            var wait = TimeSpan.Zero;
+            await run.Limiter.EnterAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
                 var collection = new BatchRequestContentCollection(run.Client, MaxStepsPerBatch);
                 foreach (var step in pending)
@@ -62,42 +81,92 @@ internal static class GraphBatch
                     await collection.AddBatchRequestStepAsync(step.Request, step.Id).ConfigureAwait(false);
                 }
 
-                var response = await run.Client.Batch.PostAsync(collection, cancellationToken).ConfigureAwait(false);
-                var statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
-                var throttled = new List<BatchStep>();
-                TimeSpan wait = TimeSpan.Zero;
-                foreach (var step in pending)
+                BatchResponseContentCollection response;
+                try
                 {
-                    if (!statuses.TryGetValue(step.Id, out var status))
-                    {
-                        results[step.Id] = new BatchStepResult(0, null, "missing", "Graph's batch answer has no response for this request.");
-                        continue;
-                    }
-
-                    using var message = await response.GetResponseByIdAsync(step.Id).ConfigureAwait(false);
-                    if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout && round < MaxThrottleRounds)
-                    {
-                        throttled.Add(step);
-                        var after = message?.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, round)));
-                        wait = after > wait ? after : wait;
-                        continue;
-                    }
-
-                    results[step.Id] = await ReadAsync((int)status, message, cancellationToken).ConfigureAwait(false);
+                    response = await run.Client.Batch.PostAsync(collection, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (round < MaxThrottleRounds && IsTransient(ex, cancellationToken, out var retryAfter))
+                {
+                    // The whole batch was refused (throttled, or the connection dropped): send it all again.
+                    run.Limiter.OnThrottled();
+                    throttled = pending;
+                    wait = retryAfter ?? Backoff(round);
+                    response = null!;
                 }
 
-                pending = throttled;
-                if (pending.Count > 0)
+                if (response is not null)
                 {
-                    run.Context.Progress?.Report(new ActionProgress(results.Count, total, $"Graph throttled {pending.Count} request(s) of the batch; waiting {wait.TotalSeconds:0.#} s as it asks before sending them again."));
-                    await Task.Delay(wait, run.Context.Time, cancellationToken).ConfigureAwait(false);
+                    var statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+                    foreach (var step in pending)
+                    {
+                        if (!statuses.TryGetValue(step.Id, out var status))
+                        {
+                            results[step.Id] = new BatchStepResult(0, null, "missing", "Graph's batch answer has no response for this request.");
+                            continue;
+                        }
+
+                        using var message = await response.GetResponseByIdAsync(step.Id).ConfigureAwait(false);
+                        if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout && round < MaxThrottleRounds)
+                        {
+                            throttled.Add(step);
+                            var after = message?.Headers.RetryAfter?.Delta ?? Backoff(round);
+                            wait = after > wait ? after : wait;
+                            continue;
+                        }
+
+                        results[step.Id] = await ReadAsync((int)status, message, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (throttled.Count > 0)
+                    {
+                        run.Limiter.OnThrottled();
+                    }
+                    else
+                    {
+                        run.Limiter.OnClean();
+                    }
                 }
             }
+            finally
+            {
+                run.Limiter.Exit();
+            }
 
-            run.Context.Progress?.Report(new ActionProgress(results.Count, total));
+            pending = throttled;
+            if (pending.Count > 0)
+            {
+                run.Bulk.AddRetries(pending.Count);
+                run.Bulk.AddThrottleWait(wait);
+                run.ReportBulk($"Graph throttled {pending.Count} request(s); waiting {wait.TotalSeconds:0.#} s as it asks before sending them again.");
+                await Task.Delay(wait, run.Context.Time, cancellationToken).ConfigureAwait(false);
+            }
         }
+    }
 
-        return results;
+    /// <summary>Exponential back-off where Graph names no wait: 1, 2, 4 … 32 s.</summary>
+    private static TimeSpan Backoff(int round) => TimeSpan.FromSeconds(Math.Min(32, Math.Pow(2, round)));
+
+    private static bool IsTransient(Exception ex, CancellationToken cancellationToken, out TimeSpan? retryAfter)
+    {
+        retryAfter = null;
+        switch (ex)
+        {
+            case Microsoft.Kiota.Abstractions.ApiException api when api.ResponseStatusCode is 429 or 503 or 504:
+                if (api.ResponseHeaders.TryGetValue("Retry-After", out var values)
+                    && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                {
+                    retryAfter = TimeSpan.FromSeconds(seconds);
+                }
+
+                return true;
+            case HttpRequestException:
+                return true;
+            case TaskCanceledException when !cancellationToken.IsCancellationRequested:
+                return true;
+            default:
+                return false;
+        }
     }
 
     /// <summary>An item that failed, with the translated reason.</summary>

@@ -46,6 +46,16 @@ internal sealed class GraphRun
     public Task SendNoContentAsync(RequestInformation request, CancellationToken cancellationToken) =>
         Client.RequestAdapter.SendNoContentAsync(request, ErrorMapping, cancellationToken);
 
+    /// <summary>Counters of a bulk run.</summary>
+    public Bulk.BulkCounters Bulk { get; } = new();
+
+    /// <summary>How many requests of this run may be in flight, adapted to throttling.</summary>
+    public Bulk.AdaptiveLimiter Limiter { get; } = new(initial: 4, max: 8);
+
+    /// <summary>Reports bulk progress (with an optional message) to the run's progress sink.</summary>
+    public void ReportBulk(string? message) =>
+        Context.Progress?.Report(new ActionProgress(Bulk.Done, Bulk.Total == 0 ? null : Bulk.Total, message) { Retries = Bulk.Retries, ThrottleWait = Bulk.ThrottleWait });
+
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Context.DryRun;
 

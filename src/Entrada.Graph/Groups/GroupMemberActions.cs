@@ -45,8 +45,10 @@ internal sealed class ListMembersAction : GraphListAction<ListMembersInput, Dire
 /// <summary>Input of groups.members.add and groups.members.remove.</summary>
 internal sealed record MembersInput(
     [property: Description("The group's object ID.")] string GroupId,
-    [property: Description("Object IDs of the users, groups, devices or service principals.")] IReadOnlyList<string> MemberIds) : IValidatableInput
+    [property: Description("Object IDs of the users, groups, devices or service principals.")] IReadOnlyList<string> MemberIds) : IValidatableInput, IBulkInput
 {
+    IReadOnlyList<string> IBulkInput.BulkItems => MemberIds;
+
     public IEnumerable<ValidationError> Validate() =>
         InputRules.RequireId("groupId", GroupId, allowUpn: false).Concat(InputRules.RequireIds("memberIds", MemberIds, allowUpn: false));
 }
@@ -75,7 +77,7 @@ internal static class GroupChecks
 /// (already a member, no such object), so a failed PATCH is retried member by member
 /// (<c>POST members/$ref</c>, batched) to say which were added, already there, or failed.
 /// </summary>
-internal sealed class AddMembersAction : GraphAction<MembersInput, BulkResult>
+internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
 {
     /// <summary>Graph's limit of references per members@odata.bind PATCH.</summary>
     public const int MembersPerPatch = 20;
@@ -89,7 +91,9 @@ internal sealed class AddMembersAction : GraphAction<MembersInput, BulkResult>
         bulk: true,
         example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
 
-    protected override async Task<BulkResult> RunAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
+    protected override MembersInput WithItems(MembersInput input, IReadOnlyList<string> items) => input with { MemberIds = items };
+
+    protected override async Task<BulkResult> RunSliceAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
     {
         await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
         var root = run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
@@ -151,7 +155,7 @@ internal sealed class AddMembersAction : GraphAction<MembersInput, BulkResult>
 }
 
 /// <summary>groups.members.remove: DELETE /groups/{id}/members/{member}/$ref, 20 to a <c>$batch</c>.</summary>
-internal sealed class RemoveMembersAction : GraphAction<MembersInput, BulkResult>
+internal sealed class RemoveMembersAction : GraphBulkAction<MembersInput>
 {
     public override ActionDescriptor Descriptor { get; } = Graph(
         "groups.members.remove",
@@ -162,7 +166,9 @@ internal sealed class RemoveMembersAction : GraphAction<MembersInput, BulkResult
         bulk: true,
         example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
 
-    protected override async Task<BulkResult> RunAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
+    protected override MembersInput WithItems(MembersInput input, IReadOnlyList<string> items) => input with { MemberIds = items };
+
+    protected override async Task<BulkResult> RunSliceAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
     {
         await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
         var steps = input.MemberIds.Select((id, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].Members[id].Ref.ToDeleteRequestInformation())).ToList();

@@ -60,8 +60,10 @@ internal sealed record NoInput;
 internal sealed record AssignLicensesInput(
     [property: Description("Object IDs or user principal names (each needs a usageLocation).")] IReadOnlyList<string> UserIds,
     [property: Description("SKU IDs to assign (see licenses.list-skus).")] IReadOnlyList<Guid> SkuIds,
-    [property: Description("Service plan IDs to turn off within those SKUs.")] IReadOnlyList<Guid>? DisabledPlans = null) : IValidatableInput
+    [property: Description("Service plan IDs to turn off within those SKUs.")] IReadOnlyList<Guid>? DisabledPlans = null) : IValidatableInput, IBulkInput
 {
+    IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
+
     public IEnumerable<ValidationError> Validate()
     {
         foreach (var e in InputRules.RequireIds("userIds", UserIds, allowUpn: true))
@@ -79,8 +81,10 @@ internal sealed record AssignLicensesInput(
 /// <summary>Input of licenses.remove.</summary>
 internal sealed record RemoveLicensesInput(
     [property: Description("Object IDs or user principal names.")] IReadOnlyList<string> UserIds,
-    [property: Description("SKU IDs to remove.")] IReadOnlyList<Guid> SkuIds) : IValidatableInput
+    [property: Description("SKU IDs to remove.")] IReadOnlyList<Guid> SkuIds) : IValidatableInput, IBulkInput
 {
+    IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
+
     public IEnumerable<ValidationError> Validate()
     {
         foreach (var e in InputRules.RequireIds("userIds", UserIds, allowUpn: true))
@@ -96,7 +100,7 @@ internal sealed record RemoveLicensesInput(
 }
 
 /// <summary>licenses.assign: POST /users/{id}/assignLicense, 20 to a <c>$batch</c>.</summary>
-internal sealed class AssignLicensesAction : GraphAction<AssignLicensesInput, BulkResult>
+internal sealed class AssignLicensesAction : GraphBulkAction<AssignLicensesInput>
 {
     public override ActionDescriptor Descriptor { get; } = Graph(
         "licenses.assign",
@@ -107,7 +111,9 @@ internal sealed class AssignLicensesAction : GraphAction<AssignLicensesInput, Bu
         bulk: true,
         example: new JsonObject { ["userIds"] = new JsonArray("ann@contoso.onmicrosoft.com"), ["skuIds"] = new JsonArray("c7df2760-2c81-4ef7-b578-5b5392b571df") });
 
-    protected override Task<BulkResult> RunAsync(AssignLicensesInput input, GraphRun run, CancellationToken cancellationToken) =>
+    protected override AssignLicensesInput WithItems(AssignLicensesInput input, IReadOnlyList<string> items) => input with { UserIds = items };
+
+    protected override Task<BulkResult> RunSliceAsync(AssignLicensesInput input, GraphRun run, CancellationToken cancellationToken) =>
         LicenseChange.RunAsync(
             run,
             input.UserIds,
@@ -121,7 +127,7 @@ internal sealed class AssignLicensesAction : GraphAction<AssignLicensesInput, Bu
 }
 
 /// <summary>licenses.remove: POST /users/{id}/assignLicense with removeLicenses, 20 to a <c>$batch</c>.</summary>
-internal sealed class RemoveLicensesAction : GraphAction<RemoveLicensesInput, BulkResult>
+internal sealed class RemoveLicensesAction : GraphBulkAction<RemoveLicensesInput>
 {
     public override ActionDescriptor Descriptor { get; } = Graph(
         "licenses.remove",
@@ -132,7 +138,9 @@ internal sealed class RemoveLicensesAction : GraphAction<RemoveLicensesInput, Bu
         bulk: true,
         example: new JsonObject { ["userIds"] = new JsonArray("ann@contoso.onmicrosoft.com"), ["skuIds"] = new JsonArray("c7df2760-2c81-4ef7-b578-5b5392b571df") });
 
-    protected override Task<BulkResult> RunAsync(RemoveLicensesInput input, GraphRun run, CancellationToken cancellationToken) =>
+    protected override RemoveLicensesInput WithItems(RemoveLicensesInput input, IReadOnlyList<string> items) => input with { UserIds = items };
+
+    protected override Task<BulkResult> RunSliceAsync(RemoveLicensesInput input, GraphRun run, CancellationToken cancellationToken) =>
         LicenseChange.RunAsync(
             run,
             input.UserIds,

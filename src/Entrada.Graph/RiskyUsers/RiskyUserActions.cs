@@ -143,8 +143,10 @@ internal sealed class RiskyUserHistoryAction : GraphListAction<RiskyUserIdInput,
 }
 
 /// <summary>Input of risky-users.confirm-compromised and risky-users.dismiss.</summary>
-internal sealed record RiskyUserIdsInput([property: Description("Object IDs of the users.")] IReadOnlyList<string> UserIds) : IValidatableInput
+internal sealed record RiskyUserIdsInput([property: Description("Object IDs of the users.")] IReadOnlyList<string> UserIds) : IValidatableInput, IBulkInput
 {
+    IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
+
     public IEnumerable<ValidationError> Validate() => InputRules.RequireIds("userIds", UserIds, allowUpn: false);
 }
 
@@ -161,7 +163,7 @@ internal sealed class DismissRiskAction() : ChangeRiskAction(false);
 /// <see cref="UsersPerRequest"/> each — rather than one <c>$batch</c> step per user, which would
 /// be throttled step by step.
 /// </summary>
-internal abstract class ChangeRiskAction(bool compromised) : GraphAction<RiskyUserIdsInput, BulkResult>
+internal abstract class ChangeRiskAction(bool compromised) : GraphBulkAction<RiskyUserIdsInput>
 {
     /// <summary>User IDs per request.</summary>
     public const int UsersPerRequest = 60;
@@ -175,7 +177,9 @@ internal abstract class ChangeRiskAction(bool compromised) : GraphAction<RiskyUs
         bulk: true,
         example: new JsonObject { ["userIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
 
-    protected override async Task<BulkResult> RunAsync(RiskyUserIdsInput input, GraphRun run, CancellationToken cancellationToken)
+    protected override RiskyUserIdsInput WithItems(RiskyUserIdsInput input, IReadOnlyList<string> items) => input with { UserIds = items };
+
+    protected override async Task<BulkResult> RunSliceAsync(RiskyUserIdsInput input, GraphRun run, CancellationToken cancellationToken)
     {
         var results = new List<BulkItemResult>();
         foreach (var chunk in input.UserIds.Chunk(UsersPerRequest))

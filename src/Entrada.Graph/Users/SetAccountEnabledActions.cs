@@ -10,8 +10,10 @@ using Microsoft.Graph.Models;
 namespace Entrada.Graph.Users;
 
 /// <summary>Input naming many users.</summary>
-internal sealed record UserIdsInput([property: Description("Object IDs or user principal names.")] IReadOnlyList<string> UserIds) : IValidatableInput
+internal sealed record UserIdsInput([property: Description("Object IDs or user principal names.")] IReadOnlyList<string> UserIds) : IValidatableInput, IBulkInput
 {
+    IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
+
     public IEnumerable<ValidationError> Validate() => InputRules.RequireIds("userIds", UserIds, allowUpn: true);
 }
 
@@ -38,7 +40,7 @@ internal sealed class DisableUsersAction : SetAccountEnabledAction
 /// already in that state is reported unchanged and left alone, then patches the others
 /// (in <c>$batch</c>es). A dry run sends nothing, not even the reads, and plans every PATCH.
 /// </summary>
-internal abstract class SetAccountEnabledAction(bool enabled) : GraphAction<UserIdsInput, BulkResult>
+internal abstract class SetAccountEnabledAction(bool enabled) : GraphBulkAction<UserIdsInput>
 {
     public override ActionDescriptor Descriptor { get; } = Graph(
         enabled ? "users.enable" : "users.disable",
@@ -49,7 +51,9 @@ internal abstract class SetAccountEnabledAction(bool enabled) : GraphAction<User
         bulk: true,
         example: new JsonObject { ["userIds"] = new JsonArray("ann@contoso.onmicrosoft.com", "00000000-0000-0000-0000-000000000001") });
 
-    protected override async Task<BulkResult> RunAsync(UserIdsInput input, GraphRun run, CancellationToken cancellationToken)
+    protected override UserIdsInput WithItems(UserIdsInput input, IReadOnlyList<string> items) => input with { UserIds = items };
+
+    protected override async Task<BulkResult> RunSliceAsync(UserIdsInput input, GraphRun run, CancellationToken cancellationToken)
     {
         var ids = input.UserIds;
         var results = new Dictionary<string, BulkItemResult>(StringComparer.OrdinalIgnoreCase);
@@ -95,7 +99,7 @@ internal abstract class SetAccountEnabledAction(bool enabled) : GraphAction<User
 }
 
 /// <summary>users.revoke-sessions: POST /users/{id}/revokeSignInSessions, in batches.</summary>
-internal sealed class RevokeSessionsAction : GraphAction<UserIdsInput, BulkResult>
+internal sealed class RevokeSessionsAction : GraphBulkAction<UserIdsInput>
 {
     public override ActionDescriptor Descriptor { get; } = Graph(
         "users.revoke-sessions",
@@ -106,7 +110,9 @@ internal sealed class RevokeSessionsAction : GraphAction<UserIdsInput, BulkResul
         bulk: true,
         example: new JsonObject { ["userIds"] = new JsonArray("ann@contoso.onmicrosoft.com") });
 
-    protected override async Task<BulkResult> RunAsync(UserIdsInput input, GraphRun run, CancellationToken cancellationToken)
+    protected override UserIdsInput WithItems(UserIdsInput input, IReadOnlyList<string> items) => input with { UserIds = items };
+
+    protected override async Task<BulkResult> RunSliceAsync(UserIdsInput input, GraphRun run, CancellationToken cancellationToken)
     {
         var ids = input.UserIds;
         var steps = ids.Select((id, i) => new BatchStep(i.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Client.Users[id].RevokeSignInSessions.ToPostRequestInformation())).ToList();
