@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Entrada.Core.Actions;
+using Entrada.Core.Audit;
+using Entrada.Core.Jobs;
+using Entrada.Emulator;
+using Entrada.Graph.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Entrada.Graph.Tests.Bulk;
+
+/// <summary>A tenant big enough for jobs of several slices, with Microsoft's throttling on.</summary>
+public sealed class BulkTenantFixture : GraphFixture
+{
+    protected override EmulatorOptions Options => new() { Users = 1400, Groups = 3, Throttle = ThrottleMode.Realistic };
+}
+
+/// <summary>
+/// Bulk actions as durable jobs, under faults: each test takes its own users, runs a bulk
+/// action, and ends by checking the emulator's state is exactly as intended and every item was
+/// reported once.
+/// </summary>
+public sealed class BulkJobTests(BulkTenantFixture fixture) : IClassFixture<BulkTenantFixture>, IAsyncLifetime
+{
+    private const string Conn = "bulk";
+
+    public async Task InitializeAsync()
+    {
+        await fixture.SavedAsync(fixture.SecretConnection(Conn));
+        using var clear = await fixture.ControlAsync(HttpMethod.Delete, "faults");
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private JobStore Jobs => fixture.Services.GetRequiredService<JobStore>();
+
+    /// <summary>Users reserved for one test, so tests never share targets.</summary>
+    private IReadOnlyList<string> Users(int first, int count) => [.. fixture.Server.State.GetUserIds().Skip(first).Take(count)];
+
+    private void ShouldAllBeDisabled(IReadOnlyList<string> ids) =>
+        ids.Where(id => fixture.Server.State.FindUser(id)!.AccountEnabled).ShouldBeEmpty("every user should end disabled");
+
+    private async Task<JobRecord> ShouldHaveReportedEachItemOnceAsync(Run run, IReadOnlyList<string> ids, string expectedState)
+    {
+        var items = run.Value!["items"]!.AsArray();
+        items.Count.ShouldBe(ids.Count);
+        items.Select(i => i!["id"]!.GetValue<string>()).ShouldBe(ids);
+        items.ShouldAllBe(i => i!["outcome"]!.GetValue<string>() == expectedState);
+        var job = await Jobs.GetAsync(run.Result.JobId.ShouldNotBeNull(), default);
+        job.Status.ShouldBe(JobStatuses.Completed);
+        (await Jobs.ItemsAsync(job.Id, null, default)).Select(i => (i.Item, i.State)).ShouldBe(ids.Select(id => (id, expectedState)));
+        return job;
+    }
+
+    [Fact]
+    public async Task ABulkRun_IsAJobWithEveryItemRecordedOnce_AndRunningItAgainChangesNothing()
+    {
+        var ids = Users(0, 500);
+        var first = await fixture.RunAsync("users.disable", Conn, new { userIds = ids });
+        ShouldAllBeDisabled(ids);
+        var job = await ShouldHaveReportedEachItemOnceAsync(first, ids, "done");
+        job.Total.ShouldBe(500);
+        job.Done.ShouldBe(500);
+
+        var second = await fixture.RunAsync("users.disable", Conn, new { userIds = ids });
+        await ShouldHaveReportedEachItemOnceAsync(second, ids, "unchanged");
+        second.Result.JobId.ShouldNotBe(first.Result.JobId);
+        var audit = await fixture.Services.GetRequiredService<AuditLog>().ListAsync(1, null, default);
+        audit[0].Details!["jobId"]!.GetValue<string>().ShouldBe(second.Result.JobId);
+    }
+
+    [Fact]
+    public async Task AJobStoppedAfterItsFirstCheckpoint_ResumesWithExactlyTheRemainingItems()
+    {
+        var ids = Users(500, 600);
+        using var stop = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Done >= 400)
+            {
+                stop.Cancel();
+            }
+        });
+        var request = new ActionRunRequest("users.disable", Conn, new JsonObject { ["userIds"] = new JsonArray([.. ids.Select(id => (JsonNode?)id)]) }) { Progress = progress };
+        await Should.ThrowAsync<OperationCanceledException>(() => fixture.Runner.RunAsync(request, null, stop.Token));
+
+        var job = (await Jobs.ListAsync(10, default)).First(j => j.Action == "users.disable" && j.Total == 600);
+        job.Status.ShouldBe(JobStatuses.Cancelled);
+        job.Done.ShouldBe(400);
+        ids.Skip(400).Where(id => !fixture.Server.State.FindUser(id)!.AccountEnabled).ShouldBeEmpty("nothing past the checkpoint was sent");
+
+        var resumed = await fixture.Runner.ResumeAsync(job.Id, AuditInterfaces.Cli, null, null, default);
+        resumed.JobId.ShouldBe(job.Id);
+        ShouldAllBeDisabled(ids);
+        var items = await Jobs.ItemsAsync(job.Id, null, default);
+        items.Count.ShouldBe(600);
+        items.ShouldAllBe(i => i.State == JobItemStates.Done, "no item was done twice: a repeat would read as unchanged");
+        (await Jobs.GetAsync(job.Id, default)).Status.ShouldBe(JobStatuses.Completed);
+        await Should.ThrowAsync<JobFinishedException>(() => fixture.Runner.ResumeAsync(job.Id, AuditInterfaces.Cli, null, null, default));
+    }
+
+    [Fact]
+    public async Task AStormOf429sWithRetryAfter_IsWaitedOut_AndEveryUserEndsDisabled()
+    {
+        var ids = Users(1100, 60);
+        await fixture.InjectAsync(429, 6, "$batch", retryAfterSeconds: 1);
+        var retries = 0L;
+        var run = await fixture.RunAsync("users.disable", Conn, new { userIds = ids }, progress: new SynchronousProgress(p => retries = Math.Max(retries, p.Retries)));
+        ShouldAllBeDisabled(ids);
+        await ShouldHaveReportedEachItemOnceAsync(run, ids, "done");
+        retries.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
+    public async Task A429StormWithoutRetryAfter_BacksOff_AndEveryUserEndsDisabled()
+    {
+        var ids = Users(1160, 60);
+        using (var inject = await fixture.ControlAsync(HttpMethod.Post, "faults", new { fault = "429", count = 5, pathContains = "$batch" }))
+        {
+            inject.EnsureSuccessStatusCode();
+        }
+
+        var run = await fixture.RunAsync("users.disable", Conn, new { userIds = ids });
+        ShouldAllBeDisabled(ids);
+        await ShouldHaveReportedEachItemOnceAsync(run, ids, "done");
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableAndConnectionResets_AreRetried_AndEveryUserEndsDisabled()
+    {
+        var ids = Users(1220, 80);
+        await fixture.InjectAsync(503, 2, "$batch", retryAfterSeconds: 1);
+        using (var reset = await fixture.ControlAsync(HttpMethod.Post, "faults", new { fault = "reset", count = 2, pathContains = "$batch" }))
+        {
+            reset.EnsureSuccessStatusCode();
+        }
+
+        var run = await fixture.RunAsync("users.disable", Conn, new { userIds = ids });
+        ShouldAllBeDisabled(ids);
+        await ShouldHaveReportedEachItemOnceAsync(run, ids, "done");
+    }
+
+    [Fact]
+    public async Task MembersAdd_UnderThrottling_AddsEachOnce_AndASecondRunReportsAlreadyMembers()
+    {
+        var groupId = fixture.Server.State.GetGroupIds()[0];
+        var before = fixture.Server.State.GetGroupMemberIds(groupId)!.ToHashSet();
+        var ids = Users(1300, 100).Where(id => !before.Contains(id)).ToList();
+        await fixture.InjectAsync(429, 3, "$batch", retryAfterSeconds: 1);
+        var run = await fixture.RunAsync("groups.members.add", Conn, new { groupId, memberIds = ids });
+        run.Value!["done"]!.GetValue<int>().ShouldBe(ids.Count);
+        fixture.Server.State.GetGroupMemberIds(groupId)!.ToHashSet().IsSupersetOf(ids).ShouldBeTrue();
+        var again = await fixture.RunAsync("groups.members.add", Conn, new { groupId, memberIds = ids });
+        again.Value!["unchanged"]!.GetValue<int>().ShouldBe(ids.Count);
+    }
+}
+
+/// <summary>A tenant whose access tokens live two seconds, with some latency, so tokens expire mid-job.</summary>
+public sealed class ShortTokenFixture : GraphFixture
+{
+    protected override EmulatorOptions Options => new() { Users = 300, Groups = 1, Throttle = ThrottleMode.Off, LatencyMs = 40, AccessTokenLifetime = TimeSpan.FromSeconds(2) };
+}
+
+public sealed class TokenExpiryDuringJobTests(ShortTokenFixture fixture) : IClassFixture<ShortTokenFixture>
+{
+    [Fact]
+    public async Task ATokenExpiringMidJob_IsRenewed_AndEveryUserEndsDisabled()
+    {
+        await fixture.SavedAsync(fixture.SecretConnection("short"));
+        var ids = fixture.Server.State.GetUserIds().Take(300).ToList();
+        var started = DateTime.UtcNow;
+        var run = await fixture.RunAsync("users.disable", "short", new { userIds = ids });
+        (DateTime.UtcNow - started).ShouldBeGreaterThan(TimeSpan.FromSeconds(2), "the job must outlive one token for this test to mean anything");
+        ids.Where(id => fixture.Server.State.FindUser(id)!.AccountEnabled).ShouldBeEmpty();
+        run.Value!["done"]!.GetValue<int>().ShouldBe(300);
+        fixture.Requests.Count("/oauth2/v2.0/token").ShouldBeGreaterThan(1);
+    }
+}
