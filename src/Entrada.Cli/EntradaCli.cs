@@ -145,6 +145,7 @@ internal static class EntradaCli
                 .WithDescription("Add a connection (App Registration, OAuth or LDAP). Secrets come from stdin, an environment variable or a prompt, never an argument.")
                 .WithExample("connections", "add", "Contoso", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--client-secret-env", "CONTOSO_SECRET", "--test")
                 .WithExample("connections", "add", "Contoso cert", "--method", "app-registration", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000001", "--certificate", "entrada.pem")
+                .WithExample("connections", "add", "Contoso me", "--method", "oauth", "--tenant-id", "contoso.onmicrosoft.com", "--client-id", "00000000-0000-0000-0000-000000000002", "--device-code")
                 .WithExample("connections", "add", "Corp AD", "--method", "ldap", "--uri", "ldaps://dc1.corp.example:636", "--bind-dn", "CN=svc-entrada,OU=Service,DC=corp,DC=example", "--password-env", "LDAP_PASSWORD", "--ca-cert", "corp-ca.pem");
             connections.AddCommand<ListConnectionsCommand>("list")
                 .WithDescription("List connections with their method, cloud or server and last test.")
@@ -159,6 +160,12 @@ internal static class EntradaCli
             connections.AddCommand<RemoveConnectionCommand>("remove")
                 .WithDescription("Remove a connection and its secrets.")
                 .WithExample("connections", "remove", "Contoso");
+            connections.AddCommand<SignInConnectionCommand>("sign-in")
+                .WithDescription("OAuth: sign in again (browser, or --device-code) and keep the new sign-in, encrypted.")
+                .WithExample("connections", "sign-in", "Contoso me", "--device-code");
+            connections.AddCommand<SignOutConnectionCommand>("sign-out")
+                .WithDescription("OAuth: forget the kept sign-in (its tokens are removed).")
+                .WithExample("connections", "sign-out", "Contoso me");
             connections.AddCommand<TestConnectionCommand>("test")
                 .WithDescription("Test a connection: what works, which permission is missing, the admin-consent link. Exit 0 all ready, 4 some not ready, 3 cannot authenticate.")
                 .WithExample("connections", "test", "Contoso");
@@ -196,6 +203,15 @@ internal static class EntradaCli
             keys.AddCommand<KeysCreateCommand>("create").WithDescription("Make an API key and show it once.").WithExample("keys", "create", "--name", "automation");
             keys.AddCommand<KeysListCommand>("list").WithDescription("List API keys (ids and labels, never the keys).");
             keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke an API key by id.").WithExample("keys", "revoke", "3f2a9c0d1b4e");
+        });
+
+        config.AddBranch("jobs", jobs =>
+        {
+            jobs.SetDescription("Bulk runs are durable jobs: list them, see each item, resume one that was interrupted, cancel one.");
+            jobs.AddCommand<Commands.Jobs.JobsListCommand>("list").WithDescription("List jobs, newest first.").WithExample("jobs", "list");
+            jobs.AddCommand<Commands.Jobs.JobsShowCommand>("show").WithDescription("Show a job and each item's state.").WithExample("jobs", "show", "5e1f0a9c2b7d");
+            jobs.AddCommand<Commands.Jobs.JobsResumeCommand>("resume").WithDescription("Finish exactly the items an interrupted job had not finished.").WithExample("jobs", "resume", "5e1f0a9c2b7d");
+            jobs.AddCommand<Commands.Jobs.JobsCancelCommand>("cancel").WithDescription("Stop a job at its next checkpoint; finished items stay recorded.").WithExample("jobs", "cancel", "5e1f0a9c2b7d");
         });
 
         config.AddBranch("audit", audit =>

@@ -1,6 +1,7 @@
 using Entrada.Core;
 using Entrada.Core.Testing;
 using Entrada.Graph.Client;
+using Entrada.Graph.OAuth;
 using Entrada.Graph.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,10 +21,11 @@ public static class GraphServices
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new GraphClientCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new GraphClientCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<OAuth.OAuthCredentials>()));
         services.AddSingleton<IConnectionTester, AppRegistrationTester>();
         services.AddSingleton<IActionPreflight, GraphPreflight>();
         services.AddActions(GraphActions.Register);
+        services.AddEntradaOAuth();
         return services;
     }
 }

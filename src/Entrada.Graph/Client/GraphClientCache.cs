@@ -9,7 +9,7 @@ namespace Entrada.Graph.Client;
 /// token and the HTTP connections are reused across actions. A connection whose parameters
 /// change (an updated secret, another cloud) gets a new one.
 /// </summary>
-internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? loggerFactory = null) : IDisposable
+internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? loggerFactory = null, OAuth.OAuthCredentials? delegated = null) : IDisposable
 {
     private readonly Dictionary<string, GraphConnection> _connections = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Entrada.Graph");
@@ -32,7 +32,7 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
                 _connections.Remove(connection.Name);
             }
 
-            var created = new GraphConnection(connection, time, _logger);
+            var created = new GraphConnection(connection, time, _logger, delegated);
             GraphLog.ClientCreated(_logger, connection.Name, connection.Cloud.WireName, connection.Cloud.GraphEndpoint);
             _connections[connection.Name] = created;
             return created;
@@ -46,7 +46,7 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
     public GraphConnection Renew(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var created = new GraphConnection(connection, time, _logger);
+        var created = new GraphConnection(connection, time, _logger, delegated);
         lock (_connections)
         {
             if (_connections.Remove(connection.Name, out var existing))
@@ -75,6 +75,8 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
 
     // What makes a connection's Graph side differ: method parameters and cloud, not the test
     // summary or timestamps. Records compare by value (secrets by their value, never printed).
+    // An OAuth token cache changes with every refresh and is read from the store on each use, so
+    // it is not part of the identity (a new signed-in user is).
     private static Connection Identity(Connection connection) =>
-        connection with { LastTest = null, CreatedAt = default, UpdatedAt = default };
+        connection with { LastTest = null, CreatedAt = default, UpdatedAt = default, OAuth = connection.OAuth is { } o ? o with { TokenCache = null } : null };
 }

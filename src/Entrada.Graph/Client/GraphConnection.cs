@@ -17,15 +17,19 @@ internal sealed class GraphConnection : IDisposable
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _httpClient;
 
-    public GraphConnection(Connection connection, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger)
+    public GraphConnection(Connection connection, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger, OAuth.OAuthCredentials? delegated = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
         _handler = ConnectionTrust.CreateHandler(connection.Cloud);
         try
         {
-            Credential = new CachedTokenCredential(CredentialFactory.Create(connection, _handler), time);
-            Scopes = [connection.Cloud.DefaultScope];
+            // The credential per method: application (client credentials) or delegated (the signed-in user's MSAL cache).
+            var (credential, scopes) = connection.Method == ConnectionMethod.OAuth
+                ? (delegated ?? throw new InvalidOperationException("OAuth connections need the OAuth services (AddEntradaGraph).")).Create(connection, _handler)
+                : (CredentialFactory.Create(connection, _handler), [connection.Cloud.DefaultScope]);
+            Credential = new CachedTokenCredential(credential, time);
+            Scopes = scopes;
 
             var handlers = GraphClientFactory.CreateDefaultHandlers();
             handlers.Add(new EntradaGraphHandler(logger));
@@ -50,7 +54,7 @@ internal sealed class GraphConnection : IDisposable
     /// <summary>The connection's credential, caching one token until shortly before expiry.</summary>
     public CachedTokenCredential Credential { get; }
 
-    /// <summary>The scopes asked for: the cloud's Graph <c>/.default</c>.</summary>
+    /// <summary>The scopes asked for: the cloud's Graph <c>/.default</c>, or an OAuth connection's delegated permissions.</summary>
     public string[] Scopes { get; }
 
     /// <summary>The Graph client.</summary>

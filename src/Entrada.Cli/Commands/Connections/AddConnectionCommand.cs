@@ -6,6 +6,7 @@ using Entrada.Core;
 using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Core.Testing;
+using Entrada.Graph.OAuth;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -29,6 +30,7 @@ internal sealed class AddConnectionCommand(
     SecretInput secrets,
     CliOutput output,
     ConnectionTesting testing,
+    OAuthSignIn signIn,
     TimeProvider time) : AsyncCommand<AddConnectionSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, AddConnectionSettings settings, CancellationToken cancellationToken)
@@ -38,6 +40,26 @@ internal sealed class AddConnectionCommand(
         var known = settings.Method is not null && ConnectionMethods.TryParse(settings.Method, out _);
         var request = settings.ToRequest(secrets, known ? method : null, isAdd: true) with { Name = settings.Name };
         var connection = ConnectionFactory.Create(request, time.GetUtcNow());
+        OAuthSignInResult? signedIn = null;
+        if (connection.Method == ConnectionMethod.OAuth)
+        {
+            // An OAuth connection is saved only once someone (not a Guest) has signed in.
+            try
+            {
+                signedIn = await OAuthSignInPrompts.SignInAsync(signIn, connection, settings.DeviceCode, cancellationToken);
+            }
+            catch (EntradaException ex)
+            {
+                await AuditAsync(connection, AuditOutcomes.Failed, ex.Message, started, cancellationToken);
+                throw;
+            }
+
+            connection = signedIn.Connection;
+        }
+        else if (settings.DeviceCode)
+        {
+            throw new EntradaValidationException("deviceCode", "--device-code applies to OAuth connections only (--method oauth).");
+        }
 
         if (settings.Test)
         {
@@ -64,6 +86,11 @@ internal sealed class AddConnectionCommand(
         }
         else
         {
+            if (signedIn is not null)
+            {
+                SignInAudit.Report(output, json: false, connection.Name, signedIn);
+            }
+
             output.Success($"Connection '{connection.Name}' ({connection.Method.ToWireName()}) saved.");
             if (!settings.Test)
             {

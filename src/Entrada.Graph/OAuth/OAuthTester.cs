@@ -1,0 +1,175 @@
+using Entrada.Core;
+using Entrada.Core.Actions;
+using Entrada.Core.Connections;
+using Entrada.Core.Testing;
+using Entrada.Graph.Client;
+using Entrada.Graph.Credentials;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Graph.Models;
+using AuthenticationFailedException = Entrada.Core.AuthenticationFailedException;
+
+namespace Entrada.Graph.OAuth;
+
+/// <summary>
+/// Tests an OAuth connection: a fresh delegated token from the kept sign-in (refreshed, so newly
+/// consented permissions show), who is signed in (<c>GET /me</c>; a Guest is refused), the
+/// delegated permissions granted (<c>scp</c>), the tenant (<c>GET /organization</c>), and the
+/// readiness of every Graph action. When consent is missing (AADSTS65001) it gives the 'Need admin
+/// approval' guidance: the admin-consent URL and what an administrator does.
+/// </summary>
+internal sealed class OAuthTester(GraphClientCache cache, OAuthCredentials credentials, ActionCatalog catalog, TimeProvider time, ILogger<OAuthTester>? logger = null) : IConnectionTester
+{
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+
+    public bool Supports(ConnectionMethod method) => method == ConnectionMethod.OAuth;
+
+    public async Task<ConnectionTestReport> TestAsync(Connection connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        GraphLog.Testing(_logger, connection.Name);
+        var at = time.GetUtcNow();
+        var checks = new List<TestCheck>();
+        var consentUrl = connection.Cloud.AdminConsentUrl(connection.TenantId ?? "organizations", connection.ClientId ?? "?").ToString();
+        ConnectionTestReport Failed(AuthenticationFailedException ex, string check, IReadOnlyList<string>? granted = null, string? identity = null)
+        {
+            GraphLog.AuthenticationFailed(_logger, connection.Name, ex.Code);
+            checks.Add(new TestCheck(check, false, ex.Message));
+            var consent = ex.Code == "AADSTS65001";
+            return new ConnectionTestReport
+            {
+                Connection = connection.Name,
+                Method = connection.Method,
+                At = at,
+                Authenticated = false,
+                Checks = checks,
+                Identity = identity,
+                GrantedPermissions = granted ?? [],
+                ErrorCode = ex.Code,
+                Error = consent ? $"Need admin approval: {ex.Message}" : ex.Message,
+                AdminConsentUrl = consent ? consentUrl : null,
+                AdminSteps = consent ? Steps(connection, consentUrl, credentials.Scopes.Permissions) : [],
+            };
+        }
+
+        if (connection.OAuth?.TokenCache is null)
+        {
+            return Failed(OAuthErrors.NotSignedIn(connection), "sign-in");
+        }
+
+        AccessTokenClaims claims;
+        GraphConnection graph;
+        try
+        {
+            // A refresh-token grant now, so that consent given since the last token shows up.
+            using (var handler = ConnectionTrust.CreateHandler(connection.Cloud))
+            {
+                var client = credentials.CreateClient(connection, handler);
+                var result = await DelegatedCredential.AcquireSilentAsync(client, connection, credentials.GraphScopes(connection), forceRefresh: true, cancellationToken).ConfigureAwait(false);
+                claims = AccessTokenClaims.Parse(result.AccessToken);
+            }
+
+            checks.Add(new TestCheck("token", true, $"Got a delegated access token from {connection.Cloud.AuthorityHost.GetLeftPart(UriPartial.Authority)} with the kept sign-in (refresh token)."));
+            graph = cache.Renew(connection);
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            return Failed(ex, "token");
+        }
+
+        var granted = claims.Scopes.Order(StringComparer.Ordinal).ToList();
+        string identity;
+        try
+        {
+            var user = await SignedInUser.ReadAsync(connection, graph.Client, cancellationToken).ConfigureAwait(false);
+            identity = user.DisplayName is null ? user.UserPrincipalName : $"{user.DisplayName} ({user.UserPrincipalName})";
+            if (user.IsGuest)
+            {
+                return Failed(OAuthErrors.GuestRefused(connection, user.UserPrincipalName), "user", granted, identity);
+            }
+
+            checks.Add(new TestCheck("user", true, $"Signed in as {identity}, a {user.UserType ?? "Member"} of the tenant."));
+        }
+        catch (AuthenticationFailedException ex)
+        {
+            return Failed(ex, "user", granted);
+        }
+        catch (EntradaException ex)
+        {
+            checks.Add(new TestCheck("user", false, $"Graph could not show the signed-in user: {ex.Message}"));
+            identity = connection.OAuth.SignedInUser ?? "?";
+        }
+
+        checks.Add(new TestCheck(
+            "permissions",
+            granted.Count > 0,
+            granted.Count > 0
+                ? $"The token carries {granted.Count} delegated permission(s): {string.Join(", ", granted)}."
+                : "The token carries no delegated permissions."));
+
+        string? tenantName = null;
+        var tenantId = claims.TenantId ?? connection.TenantId;
+        try
+        {
+            var page = await graph.Client.Organization.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (page?.Value?.FirstOrDefault() is Organization org)
+            {
+                tenantName = org.DisplayName;
+                tenantId = org.Id ?? tenantId;
+            }
+
+            checks.Add(new TestCheck("tenant", true, $"Graph at {connection.Cloud.GraphEndpoint} answered: tenant '{tenantName}' ({tenantId})."));
+        }
+        catch (Exception ex) when (ex is EntradaException || GraphErrors.IsTranslatable(ex, cancellationToken))
+        {
+            var translated = ex as EntradaException ?? GraphErrors.Translate(ex, catalog.Find("directory.organization")?.Descriptor, connection, "organization");
+            if (translated is AuthenticationFailedException auth)
+            {
+                return Failed(auth, "tenant", granted, identity);
+            }
+
+            checks.Add(new TestCheck("tenant", false, $"Graph answered but could not show the tenant: {translated.Message}"));
+        }
+
+        var capabilities = new ConnectionCapabilities(connection.Method, new HashSet<string>(granted, StringComparer.OrdinalIgnoreCase));
+        var readiness = catalog.All
+            .Where(a => a.Descriptor.Target == ActionTarget.Graph)
+            .Select(a => ActionReadiness.Evaluate(a.Descriptor, capabilities))
+            .ToList();
+        var missing = readiness.Where(r => !r.Ready && r.MissingPermission is not null)
+            .SelectMany(r => new[] { r.MissingPermission! }.Concat(r.AlsoMissing))
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        return new ConnectionTestReport
+        {
+            Connection = connection.Name,
+            Method = connection.Method,
+            At = at,
+            Authenticated = true,
+            Checks = checks,
+            TenantId = tenantId,
+            TenantName = tenantName,
+            Identity = identity,
+            GrantedPermissions = granted,
+            Actions = readiness,
+            AdminConsentUrl = missing.Count > 0 ? consentUrl : null,
+            AdminSteps = missing.Count > 0 ? Steps(connection, consentUrl, missing) : [],
+        };
+    }
+
+    /// <summary>What an administrator does to approve the app's delegated permissions ('Need admin approval').</summary>
+    internal static IReadOnlyList<string> Steps(Connection connection, string consentUrl, IReadOnlyList<string> permissions)
+    {
+        var client = connection.ClientId ?? "?";
+        return
+        [
+            $"In the Microsoft Entra admin centre, open App registrations → the app with client ID {client} → API permissions.",
+            permissions.Count > 0
+                ? $"Add a permission → Microsoft Graph → Delegated permissions → {string.Join(", ", permissions)} (add only those for the actions you will use)."
+                : "Check the app requests the Microsoft Graph delegated permissions it needs.",
+            $"Select 'Grant admin consent for the tenant' (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can), or have such an administrator open {consentUrl} and accept.",
+            $"Then sign in again with 'entrada connections sign-in \"{connection.Name}\"' and run 'entrada connections test \"{connection.Name}\"'.",
+        ];
+    }
+}
