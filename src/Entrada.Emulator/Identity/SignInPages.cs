@@ -237,7 +237,7 @@ internal sealed class SignInPages(EmulatorContext context)
     public async Task AuthorizeGetAsync(HttpContext http, string tenant)
     {
         var query = http.Request.Query;
-        var (app, redirectUri, problem) = ValidateAuthorize(tenant, query["client_id"], query["redirect_uri"], query["response_type"]);
+        var (app, _, problem) = ValidateAuthorize(tenant, query["client_id"], query["redirect_uri"], query["response_type"]);
         if (problem is not null)
         {
             await WritePageAsync(http, 400, "Sign in", $"<p id=\"error\">AADSTS{problem.Code}: {Html.Encode(problem.Description)}</p>");
@@ -254,7 +254,6 @@ internal sealed class SignInPages(EmulatorContext context)
             }
         }
 
-        _ = redirectUri;
         await WritePageAsync(http, 200, "Sign in", UserPicker($"/{tenant}/oauth2/v2.0/authorize", app!, scopes, query["login_hint"].ToString(), hidden));
     }
 
