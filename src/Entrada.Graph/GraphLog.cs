@@ -17,6 +17,4 @@ internal static partial class GraphLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Connection} could not authenticate: {Code}")]
     public static partial void AuthenticationFailed(ILogger logger, string connection, string? code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Graph refused {Method} {Path}: {Status} {Code}")]
-    public static partial void GraphRefused(ILogger logger, string method, string path, int status, string? code);
 }

@@ -73,6 +73,9 @@ internal static class ControlApi
 
             return Results.Json(context.State.FindUser(id), EmulatorState.JsonOptions);
         });
+        group.MapGet("/groups/{id}", (string id) => context.State.GetGroupMemberIds(id) is { } members
+            ? Results.Json(new { id, memberIds = members }, EmulatorState.JsonOptions)
+            : NotFound(id));
         group.MapPost("/users/{id}/revokeSignInSessions", (string id) => context.State.RevokeSignInSessions(id) ? Results.NoContent() : NotFound(id));
         group.MapPost("/faults", async (HttpRequest request) =>
         {

@@ -31,6 +31,7 @@ internal enum GraphOperation
     AlertsRead,
     AlertsWrite,
     Me,
+    MeUpdate,
 }
 
 /// <summary>
@@ -70,6 +71,7 @@ internal static class GraphPermissions
         [GraphOperation.RiskyUsersWrite] = ["IdentityRiskyUser.ReadWrite.All"],
         [GraphOperation.AlertsRead] = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"],
         [GraphOperation.AlertsWrite] = ["SecurityAlert.ReadWrite.All"],
+        [GraphOperation.MeUpdate] = ["User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"],
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
     };
 

@@ -44,6 +44,7 @@ internal static class GraphEndpoints
             var fault = context.Faults.Next(target);
             if (fault is not null)
             {
+                LogMessages.FaultInjected(context.Logger, fault.Kind.ToString(), request.Method, target);
                 if (fault.Kind == FaultKind.ConnectionReset)
                 {
                     http.Abort();
@@ -55,6 +56,7 @@ internal static class GraphEndpoints
             }
 
             var response = request.Segments is ["$batch"] ? batch.Execute(request) : graph.Execute(request);
+            LogMessages.GraphRequest(context.Logger, request.Method, target, response.Status, request.RequestId);
             await WriteAsync(http, response);
         }
         finally

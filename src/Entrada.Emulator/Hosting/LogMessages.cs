@@ -10,6 +10,12 @@ internal static partial class LogMessages
     [LoggerMessage(2, LogLevel.Information, "Emulator on {AuthorityHost} stopped")]
     public static partial void Stopped(ILogger logger, Uri authorityHost);
 
+    [LoggerMessage(4, LogLevel.Debug, "Graph {Method} {Target} answered {Status} ({RequestId})")]
+    public static partial void GraphRequest(ILogger logger, string method, string target, int status, string requestId);
+
+    [LoggerMessage(5, LogLevel.Information, "Injected fault {Fault} into {Method} {Target}")]
+    public static partial void FaultInjected(ILogger logger, string fault, string method, string target);
+
     [LoggerMessage(3, LogLevel.Error, "The token endpoint failed")]
     public static partial void TokenEndpointFailed(ILogger logger, Exception exception);
 }

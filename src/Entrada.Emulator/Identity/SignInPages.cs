@@ -18,6 +18,7 @@ internal sealed class SignInPages(EmulatorContext context)
 {
     private const string GlobalAdministratorTemplate = "62e90394-69f5-4237-9190-012177145e10";
     private static readonly HtmlEncoder Html = HtmlEncoder.Default;
+    private static readonly AadError WrongPassword = new(400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
 
     // ---- device code ---------------------------------------------------------------------------------
 
@@ -113,7 +114,9 @@ internal sealed class SignInPages(EmulatorContext context)
             return;
         }
 
-        var error = action == "accept" ? Approve(grant, Value(form, "user"), Value(form, "consent") == "on") : Decline(grant);
+        var error = action != "accept" ? Decline(grant)
+            : PasswordMismatch(Value(form, "user"), Value(form, "password")) ? WrongPassword
+            : Approve(grant, Value(form, "user"), Value(form, "consent") == "on");
         await WritePageAsync(http, error is null ? 200 : 400, error is null ? "Signed in" : "Sign-in failed", error is null
             ? $"<p id=\"result\">{(grant.Status == DeviceCodeStatus.Approved ? "You have signed in to " + Html.Encode(app.Name) + ". You may now close this window." : "Sign-in was declined.")}</p>"
             : $"<p id=\"error\">AADSTS{error.Code}: {Html.Encode(error.Description)}</p>");
@@ -142,6 +145,19 @@ internal sealed class SignInPages(EmulatorContext context)
             grant.UserId = user.Id;
             grant.Status = DeviceCodeStatus.Approved;
             return null;
+        }
+    }
+
+    private bool PasswordMismatch(string? userIdOrUpn, string? password)
+    {
+        if (password is null || userIdOrUpn is null)
+        {
+            return false;
+        }
+
+        lock (context.State.Sync)
+        {
+            return context.State.FindUserLocked(userIdOrUpn) is { } user && user.Password != password;
         }
     }
 
@@ -237,7 +253,7 @@ internal sealed class SignInPages(EmulatorContext context)
     public async Task AuthorizeGetAsync(HttpContext http, string tenant)
     {
         var query = http.Request.Query;
-        var (app, redirectUri, problem) = ValidateAuthorize(tenant, query["client_id"], query["redirect_uri"], query["response_type"]);
+        var (app, _, problem) = ValidateAuthorize(tenant, query["client_id"], query["redirect_uri"], query["response_type"]);
         if (problem is not null)
         {
             await WritePageAsync(http, 400, "Sign in", $"<p id=\"error\">AADSTS{problem.Code}: {Html.Encode(problem.Description)}</p>");
@@ -254,7 +270,6 @@ internal sealed class SignInPages(EmulatorContext context)
             }
         }
 
-        _ = redirectUri;
         await WritePageAsync(http, 200, "Sign in", UserPicker($"/{tenant}/oauth2/v2.0/authorize", app!, scopes, query["login_hint"].ToString(), hidden));
     }
 
@@ -293,6 +308,10 @@ internal sealed class SignInPages(EmulatorContext context)
             {
                 problem = new AadError(400, "invalid_request", 50034, $"The user account {Value(form, "user")} does not exist in the {context.State.TenantDomain} directory.");
             }
+            else if (Value(form, "password") is { } password && password != user.Password)
+            {
+                problem = WrongPassword;
+            }
             else
             {
                 problem = SignInLocked(app!, user, scopes, Value(form, "consent") == "on");
@@ -303,6 +322,13 @@ internal sealed class SignInPages(EmulatorContext context)
             {
                 context.Flows.Codes[code] = new AuthorizationCode(app!.ClientId, user!.Id, redirectUri!, scopes, challenge, method, Value(form, "nonce"), context.Time.GetUtcNow().AddMinutes(10));
             }
+        }
+
+        if (problem == WrongPassword)
+        {
+            // Entra keeps a failed password on its page rather than redirecting.
+            await WritePageAsync(http, 400, "Sign in", $"<p id=\"error\">AADSTS{problem.Code}: {Html.Encode(problem.Description)}</p>");
+            return;
         }
 
         if (problem is not null)
@@ -498,7 +524,8 @@ internal sealed class SignInPages(EmulatorContext context)
             }
         }
 
-        body.Append("</select></label><fieldset><legend>Permissions requested</legend><ul id=\"scopes\">");
+        body.Append("</select></label><br><label>Password (optional; checked when given) <input type=\"password\" name=\"password\" id=\"password\" autocomplete=\"off\"></label>");
+        body.Append("<fieldset><legend>Permissions requested</legend><ul id=\"scopes\">");
         foreach (var scope in scopes)
         {
             body.Append(CultureInfo.InvariantCulture, $"<li>{Html.Encode(scope)}</li>");

@@ -52,7 +52,7 @@ internal sealed class TokenEndpoint(EmulatorContext context)
                         throw new AadErrorException(AadError.MissingCredential());
                     }
 
-                    await ClientCredentialsAsync(http, form, app, tenantId, authenticated, now);
+                    await ClientCredentialsAsync(http, form, app, tenantId, now);
                     break;
                 case "authorization_code":
                     RequireConfidentialCredential(app, authenticated);
@@ -162,14 +162,14 @@ internal sealed class TokenEndpoint(EmulatorContext context)
                 throw new AadErrorException(new AadError(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_assertion_type'."));
             }
 
-            ValidateAssertion(http, app, assertion, now);
+            ValidateAssertion(app, assertion, now);
             return (app, true);
         }
 
         return (app, false);
     }
 
-    private void ValidateAssertion(HttpContext http, AppRegistration app, string assertion, DateTimeOffset now)
+    private void ValidateAssertion(AppRegistration app, string assertion, DateTimeOffset now)
     {
         var parts = assertion.Split('.');
         if (parts.Length != 3)
@@ -241,8 +241,6 @@ internal sealed class TokenEndpoint(EmulatorContext context)
         {
             throw new AadErrorException(new AadError(401, "invalid_client", 700024, "Client assertion is not within its valid time range."));
         }
-
-        _ = http;
     }
 
     /// <summary>A NumericDate claim; MSAL.NET writes them as strings, others as numbers.</summary>
@@ -263,7 +261,7 @@ internal sealed class TokenEndpoint(EmulatorContext context)
             : null;
     }
 
-    private async Task ClientCredentialsAsync(HttpContext http, IFormCollection form, AppRegistration app, string tenantId, bool authenticated, DateTimeOffset now)
+    private async Task ClientCredentialsAsync(HttpContext http, IFormCollection form, AppRegistration app, string tenantId, DateTimeOffset now)
     {
         var scope = Value(form, "scope") ?? throw new AadErrorException(AadError.MissingParameter("scope"));
         var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -306,7 +304,6 @@ internal sealed class TokenEndpoint(EmulatorContext context)
                 w.WriteEndArray();
             }
         });
-        _ = authenticated;
 
         // Access token only: MSAL.NET refuses a client-credentials response that carries user tokens.
         await WriteTokenResponseAsync(http, w =>

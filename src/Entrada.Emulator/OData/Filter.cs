@@ -113,7 +113,7 @@ internal sealed class FilterParser
         {
             var function = token.ToLowerInvariant();
             Expect("(");
-            var path = ParsePath(function == "endswith" ? FilterSupport.EndsWith : FilterSupport.StartsWith, function);
+            var path = ParsePath(function == "endswith" ? FilterSupport.EndsWith : FilterSupport.StartsWith);
             Expect(",");
             var literal = ParseLiteral();
             Expect(")");
@@ -146,7 +146,7 @@ internal sealed class FilterParser
             "gt" or "ge" or "lt" or "le" => FilterSupport.Range,
             _ => throw Invalid($"An operator was expected after '{lhsToken}'."),
         };
-        var left = ParsePath(support, op);
+        var left = ParsePath(support);
         Next();
         if (op == "ne")
         {
@@ -180,7 +180,7 @@ internal sealed class FilterParser
             throw GraphException.Unsupported($"Unsupported query: the lambda operator '{kind}' is not supported.");
         }
 
-        var path = ParsePathText(collection, FilterSupport.Any, "any");
+        var path = ParsePathText(collection, FilterSupport.Any);
         Expect("(");
         if (Accept(")"))
         {
@@ -197,9 +197,9 @@ internal sealed class FilterParser
         return new AnyNode(path, body);
     }
 
-    private PathRef ParsePath(FilterSupport needed, string op) => ParsePathText(Next(), needed, op);
+    private PathRef ParsePath(FilterSupport needed) => ParsePathText(Next(), needed);
 
-    private PathRef ParsePathText(string text, FilterSupport needed, string op)
+    private PathRef ParsePathText(string text, FilterSupport needed)
     {
         var segments = text.Split('/');
         if (_lambdaVar is not null && segments[0] == _lambdaVar)
@@ -224,7 +224,6 @@ internal sealed class FilterParser
             throw GraphException.Unsupported($"Unsupported or invalid query filter clause specified for property '{property.Name}' of resource '{_context.Schema.ResourceName}'.");
         }
 
-        _ = op;
         return new PathRef(property, segments[1..]);
     }
 
@@ -372,7 +371,7 @@ internal sealed class FilterParser
 
     private static object? Normalize(object? value) => value switch
     {
-        JsonValue v when v.TryGetValue<string>(out var s) => DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _) && s.Length >= 19 && s[4] == '-' ? s : s,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
         JsonValue v when v.TryGetValue<long>(out var l) => l,
         JsonValue v when v.TryGetValue<int>(out var i) => (long)i,

@@ -48,11 +48,11 @@ internal static class QueryEngine
 
     private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
-    public static GraphResponse Entity(GraphRequest request, string graphBase, Entity entity, string contextSet, bool includeType = false)
+    public static GraphResponse Entity(GraphRequest request, string graphBase, Entity entity, string contextSet, bool includeType = false, IReadOnlyList<string>? selectOverride = null)
     {
         RejectUnsupported(request);
-        var select = ParseSelect(request, [entity.Schema]);
-        var context = graphBase + "/$metadata#" + contextSet + SelectSuffix(request) + "/$entity";
+        var select = selectOverride ?? ParseSelect(request, [entity.Schema]);
+        var context = graphBase + "/$metadata#" + contextSet + (selectOverride is null ? SelectSuffix(request) : string.Empty) + "/$entity";
         return GraphResponse.Json(200, w =>
         {
             w.WriteStartObject();
@@ -236,6 +236,21 @@ internal static class QueryEngine
                 }
 
                 page.Add(items[i]);
+            }
+        }
+        else if (order is null && filters is null && search is null)
+        {
+            // Unfiltered links (members of a large group): page by offset without copying the list.
+            count = items.Count;
+            var offset = (token is null ? 0 : (int)DecodeToken(token, 'O')) + skip;
+            for (var i = offset; i < items.Count && page.Count < top; i++)
+            {
+                page.Add(items[i]);
+            }
+
+            if (offset + top < items.Count)
+            {
+                nextToken = EncodeToken('O', offset + top - skip);
             }
         }
         else

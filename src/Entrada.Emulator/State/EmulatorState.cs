@@ -361,9 +361,8 @@ public sealed class EmulatorState
 
     internal void RevokeLocked(UserObject user)
     {
-        // Tokens carry whole seconds; a token issued in the same second as the revocation is revoked too.
-        var now = Time.GetUtcNow();
-        user.Set("signInSessionsValidFromDateTime", new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond) + TimeSpan.TicksPerSecond, TimeSpan.Zero));
+        // Refresh-token grants keep their exact issue time, so the cut is exact too.
+        user.Set("signInSessionsValidFromDateTime", Time.GetUtcNow());
     }
 
     internal void AddUserLocked(UserObject user)

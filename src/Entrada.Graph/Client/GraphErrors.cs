@@ -38,6 +38,9 @@ internal static class GraphErrors
                 return FromStatus(api.ResponseStatusCode, null, api.Message, null, action, connection, subject, ex);
             case Azure.Identity.AuthenticationFailedException or Azure.Identity.CredentialUnavailableException:
                 return AadstsTranslator.Translate(ex, connection);
+            case AggregateException aggregate when aggregate.Flatten().InnerExceptions.OfType<ApiException>().LastOrDefault() is { } last:
+                // The retry middleware gave up ("Too many retries performed"): the last answer says why.
+                return FromStatus(last.ResponseStatusCode, (last as ODataError)?.Error?.Code ?? "TooManyRequests", (last as ODataError)?.Error?.Message, null, action, connection, subject, ex);
             case HttpRequestException:
                 return new AuthenticationFailedException(
                     $"Could not reach Microsoft Graph at '{connection.Cloud.GraphEndpoint}' for connection '{connection.Name}'. Check the network, the Graph endpoint and the CA certificate.",

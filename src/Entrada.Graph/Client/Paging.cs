@@ -45,6 +45,8 @@ internal static class Paging
 
             foreach (var item in items(page) ?? [])
             {
+                // A page holds up to 999 items: stop between them, not only between pages.
+                cancellationToken.ThrowIfCancellationRequested();
                 yield return item;
                 if (max is { } m && ++count >= m)
                 {

@@ -33,7 +33,11 @@ internal static class GraphPermissions
     /// <summary>PATCH identities.</summary>
     public static PermissionRequirement UsersManageIdentities { get; } = PermissionRequirement.Of("User.ManageIdentities.All", "User.ReadWrite.All", "Directory.ReadWrite.All");
 
-    /// <summary>POST /users/{id}/revokeSignInSessions.</summary>
+    /// <summary>
+    /// POST /users/{id}/revokeSignInSessions. One stored snapshot of Microsoft's page names only
+    /// Directory.ReadWrite.All for applications; the current page and DESIGN.md name
+    /// User.RevokeSessions.All, kept as least with the others as higher.
+    /// </summary>
     public static PermissionRequirement UsersRevokeSessions { get; } = PermissionRequirement.Of("User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All");
 
     /// <summary>GET /users/{id}/memberOf and transitiveMemberOf.</summary>

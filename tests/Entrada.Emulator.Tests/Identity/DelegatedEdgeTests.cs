@@ -93,4 +93,42 @@ public sealed class DelegatedEdgeTests(EmulatorFixture fixture) : IClassFixture<
         missing.Json!["error_codes"]![0]!.GetValue<int>().ShouldBe(900144);
         common.Status.ShouldBe(400);
     }
+
+    [Fact]
+    public async Task Authorize_WithWrongPassword_StaysOnThePageWithAadsts50126()
+    {
+        var userId = fixture.Server.State.GetUserIds()[13];
+        var url = $"{fixture.Server.TenantId}/oauth2/v2.0/authorize";
+        var form = new Dictionary<string, string>
+        {
+            ["client_id"] = fixture.Demo.ClientId,
+            ["response_type"] = "code",
+            ["redirect_uri"] = "https://localhost/callback",
+            ["scope"] = "openid User.Read",
+            ["user"] = userId,
+            ["password"] = "not-the-password",
+            ["consent"] = "on",
+            ["action"] = "accept",
+        };
+
+        var handler = fixture.Server.CreateHttpHandler();
+        handler.AllowAutoRedirect = false;
+        using var http = new HttpClient(handler) { BaseAddress = fixture.Server.AuthorityHost };
+        using var wrong = await http.PostAsync(url, new FormUrlEncodedContent(form));
+        form["password"] = "Emulated-Pa55-13";
+        using var right = await http.PostAsync(url, new FormUrlEncodedContent(form));
+
+        wrong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await wrong.Content.ReadAsStringAsync()).ShouldContain("AADSTS50126");
+        right.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Fact]
+    public async Task EmptyTenant_StartsAndAnswers()
+    {
+        await using var empty = await EmulatorServer.StartAsync(new EmulatorOptions { Users = 0, Groups = 0 });
+
+        empty.State.UserCount.ShouldBe(0);
+        empty.Apps.Count.ShouldBe(2);
+    }
 }

@@ -33,4 +33,23 @@ public sealed class PagingTests(ThousandUsersFixture fixture) : IClassFixture<Th
         seen.Count.ShouldBe(1000);
         seen.ShouldBe(fixture.Server.State.GetUserIds());
     }
+
+    [Fact]
+    public async Task GroupMembers_PageThroughSkiptoken_InOrderAddedAndCompletely()
+    {
+        var graph = GraphClients.Create(fixture.Server, fixture.Credential());
+        var groupId = fixture.Server.State.GetGroupIds()[0];
+        var first = await graph.Groups[groupId].Members.GetAsync(c => c.QueryParameters.Top = 50);
+        var seen = new List<string>();
+
+        var iterator = PageIterator<DirectoryObject, DirectoryObjectCollectionResponse>.CreatePageIterator(graph, first!, member =>
+        {
+            seen.Add(member.Id!);
+            return true;
+        });
+        await iterator.IterateAsync();
+
+        seen.ShouldBe(fixture.Server.State.GetGroupMemberIds(groupId)!);
+        seen.Count.ShouldBe(201);
+    }
 }

@@ -118,6 +118,19 @@ public sealed class FaultInjectionTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task ControlApi_ReadsGroupMembersBack()
+    {
+        var groupId = fixture.Server.State.GetGroupIds()[1];
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"_emulator/groups/{groupId}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fixture.Server.ControlKey);
+
+        using var response = await fixture.Http.SendAsync(request);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        json["memberIds"]!.AsArray().Select(m => m!.GetValue<string>()).ShouldBe(fixture.Server.State.GetGroupMemberIds(groupId)!);
+    }
+
+    [Fact]
     public async Task ControlApi_DeniesADeviceCode()
     {
         using var start = await fixture.Http.PostAsync($"{fixture.Server.TenantId}/oauth2/v2.0/devicecode", new FormUrlEncodedContent(new Dictionary<string, string> { ["client_id"] = fixture.Demo.ClientId, ["scope"] = "User.Read" }));

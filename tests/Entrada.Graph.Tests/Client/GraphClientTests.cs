@@ -3,6 +3,7 @@ using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Graph.Client;
 using Entrada.Graph.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -56,6 +57,29 @@ public sealed class GraphClientTests(GraphFixture fixture) : IClassFixture<Graph
 
         ids.Count.ShouldBe(fixture.Server.State.UserCount);
         ids.Distinct().Count().ShouldBe(ids.Count);
+    }
+
+    [Fact]
+    public async Task CancellingARun_StopsTheListBetweenItems_AndIsAuditedAsCancelled()
+    {
+        await fixture.SavedAsync(fixture.SecretConnection("cancel"));
+        using var cancel = new CancellationTokenSource();
+        var seen = 0;
+        await Should.ThrowAsync<OperationCanceledException>(() => fixture.Runner.RunAsync(
+            new Entrada.Core.Actions.ActionRunRequest("users.list", "cancel", new System.Text.Json.Nodes.JsonObject()),
+            (_, _) =>
+            {
+                if (++seen == 2)
+                {
+                    cancel.Cancel();
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            cancel.Token));
+        seen.ShouldBe(2);
+        var audit = await fixture.Services.GetRequiredService<Entrada.Core.Audit.AuditLog>().ListAsync(50, "cancel", CancellationToken.None);
+        audit.ShouldContain(r => r.Operation == "run users.list" && r.Connection == "cancel" && r.Outcome == "cancelled");
     }
 
     private sealed class SingleService(GraphClientCache cache) : IServiceProvider

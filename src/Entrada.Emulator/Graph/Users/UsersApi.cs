@@ -16,7 +16,7 @@ internal sealed partial class GraphApi
             return method switch
             {
                 "GET" => new GraphRoute(GraphOperation.UsersRead, () => GetUser(request, idOrUpn), Cost: 2),
-                "PATCH" => new GraphRoute(UpdateOperation(request), () => UpdateUser(request, idOrUpn), IsWrite: true),
+                "PATCH" => new GraphRoute(isMe ? GraphOperation.MeUpdate : UpdateOperation(request), () => UpdateUser(request, idOrUpn), IsWrite: true),
                 "DELETE" when !isMe => new GraphRoute(GraphOperation.UsersDelete, () => DeleteUser(idOrUpn), IsWrite: true),
                 _ => throw MethodNotAllowed(),
             };
@@ -233,8 +233,7 @@ internal sealed partial class GraphApi
         }
 
         // Graph answers with the user's full property set here, licences included.
-        var all = string.Join(',', Schemas.User.Properties.Where(p => !p.IsWriteOnly).Select(p => p.Name));
-        return QueryEngine.Entity(new GraphRequest { Method = "GET", Segments = request.Segments, Query = new() { ["$select"] = all }, Headers = request.Headers }, Base, user, "users");
+        return QueryEngine.Entity(request, Base, user, "users", selectOverride: [.. Schemas.User.Properties.Where(p => !p.IsWriteOnly).Select(p => p.Name)]);
     }
 
     private GraphResponse LicenseDetails(GraphRequest request, string idOrUpn, string? detailId)
