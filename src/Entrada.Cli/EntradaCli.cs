@@ -205,6 +205,15 @@ internal static class EntradaCli
             keys.AddCommand<KeysRevokeCommand>("revoke").WithDescription("Revoke an API key by id.").WithExample("keys", "revoke", "3f2a9c0d1b4e");
         });
 
+        config.AddBranch("jobs", jobs =>
+        {
+            jobs.SetDescription("Bulk runs are durable jobs: list them, see each item, resume one that was interrupted, cancel one.");
+            jobs.AddCommand<Commands.Jobs.JobsListCommand>("list").WithDescription("List jobs, newest first.").WithExample("jobs", "list");
+            jobs.AddCommand<Commands.Jobs.JobsShowCommand>("show").WithDescription("Show a job and each item's state.").WithExample("jobs", "show", "5e1f0a9c2b7d");
+            jobs.AddCommand<Commands.Jobs.JobsResumeCommand>("resume").WithDescription("Finish exactly the items an interrupted job had not finished.").WithExample("jobs", "resume", "5e1f0a9c2b7d");
+            jobs.AddCommand<Commands.Jobs.JobsCancelCommand>("cancel").WithDescription("Stop a job at its next checkpoint; finished items stay recorded.").WithExample("jobs", "cancel", "5e1f0a9c2b7d");
+        });
+
         config.AddBranch("audit", audit =>
         {
             audit.SetDescription("The audit log of connection changes and action runs.");

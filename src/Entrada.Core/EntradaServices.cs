@@ -29,6 +29,7 @@ public static class EntradaServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ActionRunner>();
         services.AddSingleton<ConnectionTesting>();
+        services.AddSingleton<Jobs.JobStore>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

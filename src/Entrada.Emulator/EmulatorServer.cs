@@ -91,11 +91,14 @@ public sealed class EmulatorServer : IAsyncDisposable
         var time = options.TimeProvider;
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Entrada.Emulator");
+        // Key generation is the slowest part of a start: it runs beside the tenant's generation.
+        var tokensTask = Task.Run(() => new TokenService(time), cancellationToken);
+        var certificatesTask = Task.Run(() => CertificateFactory.Create(options, time), cancellationToken);
         var state = options.SeedFile is null
             ? TenantGenerator.Generate(options.Users, options.Groups, time)
             : SeedLoader.Load(options.SeedFile, time);
-        var certificates = CertificateFactory.Create(options, time);
-        var tokens = new TokenService(time);
+        var certificates = await certificatesTask;
+        var tokens = await tokensTask;
         var controlKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var context = new EmulatorContext(options, state, tokens, logger, controlKey);
 

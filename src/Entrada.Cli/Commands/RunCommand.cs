@@ -77,23 +77,23 @@ internal sealed class RunCommand(ActionCatalog catalog, ActionRunner runner, Cli
             first = false;
         }
 
-        var progress = new Progress<ActionProgress>(p =>
-        {
-            if (p.Message is not null && !settings.Json && !ndjson)
-            {
-                Console.Error.WriteLine(p.Total is null ? $"{p.Done} done: {p.Message}" : $"{p.Done}/{p.Total} done: {p.Message}");
-            }
-        });
+        using var progress = ProgressDisplay.ForConsole();
 
         var result = await runner.RunAsync(
             new ActionRunRequest(action.Descriptor.Id, settings.Connection!, input) { DryRun = settings.DryRun, Actor = Environment.UserName, Progress = progress },
             action.Descriptor.IsList ? OnItem : null,
             cancellationToken);
 
+        progress.Dispose();
         if (result.DryRun)
         {
             WritePlan(result, settings);
             return ExitCodes.Success;
+        }
+
+        if (result.JobId is not null && !settings.Json && !ndjson)
+        {
+            output.Console.MarkupLine($"[grey]Job {result.JobId} (see 'entrada jobs show {result.JobId}')[/]");
         }
 
         if (action.Descriptor.IsList)

@@ -16,7 +16,14 @@ public sealed record PlannedRequest(string Method, string Target, JsonNode? Body
 /// <param name="Done">Items finished (succeeded, unchanged or failed).</param>
 /// <param name="Total">Items in all, when known.</param>
 /// <param name="Message">What is happening now (waiting for throttling …).</param>
-public sealed record ActionProgress(long Done, long? Total, string? Message = null);
+public sealed record ActionProgress(long Done, long? Total, string? Message = null)
+{
+    /// <summary>Requests sent again after a transient failure, so far.</summary>
+    public long Retries { get; init; }
+
+    /// <summary>Time spent waiting because the service throttled, so far.</summary>
+    public TimeSpan ThrottleWait { get; init; }
+}
 
 /// <summary>
 /// What an action gets to do its work: the connection (secrets included, revealed only at use),
@@ -48,6 +55,9 @@ public sealed class ActionContext
 
     /// <summary>The action's logger.</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
+
+    /// <summary>For a bulk action run as a durable job: the job's items and checkpoints; null otherwise.</summary>
+    public Jobs.JobTracker? Job { get; init; }
 
     /// <summary>Receives progress of long or bulk work; may be null.</summary>
     public IProgress<ActionProgress>? Progress { get; init; }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Entrada.Core.Audit;
 using Entrada.Core.Connections;
+using Entrada.Core.Jobs;
 using Entrada.Core.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +44,9 @@ public sealed record ActionRunResult
     public TimeSpan Duration { get; init; }
     /// <summary>The audit record's id.</summary>
     public long AuditId { get; init; }
+
+    /// <summary>For a bulk action: the durable job's id.</summary>
+    public string? JobId { get; init; }
 }
 
 /// <summary>
@@ -54,6 +58,7 @@ public sealed partial class ActionRunner(
     ConnectionStore connections,
     ActionCatalog catalog,
     AuditLog audit,
+    JobStore jobs,
     IServiceProvider services,
     IEnumerable<IActionPreflight> preflights,
     TimeProvider time,
@@ -63,7 +68,36 @@ public sealed partial class ActionRunner(
     /// Runs an action. Items of a list action are handed to <paramref name="onItem"/> as they
     /// arrive; a single result is returned in <see cref="ActionRunResult.Value"/>.
     /// </summary>
-    public async Task<ActionRunResult> RunAsync(ActionRunRequest request, Func<object?, CancellationToken, ValueTask>? onItem, CancellationToken cancellationToken)
+    public Task<ActionRunResult> RunAsync(ActionRunRequest request, Func<object?, CancellationToken, ValueTask>? onItem, CancellationToken cancellationToken) =>
+        RunCoreAsync(request, null, onItem, cancellationToken);
+
+    /// <summary>
+    /// Resumes an interrupted, cancelled or failed bulk job: runs its action again on its stored
+    /// input, and the action skips every item the job had already finished.
+    /// </summary>
+    public async Task<ActionRunResult> ResumeAsync(string jobId, string auditInterface, string? actor, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
+    {
+        var job = await jobs.GetAsync(jobId, cancellationToken);
+        if (job.Status == JobStatuses.Completed)
+        {
+            throw new JobFinishedException(job);
+        }
+
+        if (job.Status == JobStatuses.Running)
+        {
+            throw new EntradaValidationException("job", $"Job '{job.Id}' is still running in another process; wait for it, or cancel it with 'entrada jobs cancel {job.Id}'.");
+        }
+
+        var request = new ActionRunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input))
+        {
+            Interface = auditInterface,
+            Actor = actor,
+            Progress = progress,
+        };
+        return await RunCoreAsync(request, job, null, cancellationToken);
+    }
+
+    private async Task<ActionRunResult> RunCoreAsync(ActionRunRequest request, JobRecord? resumed, Func<object?, CancellationToken, ValueTask>? onItem, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
@@ -72,6 +106,7 @@ public sealed partial class ActionRunner(
         var descriptor = action.Descriptor;
         string connectionName = request.ConnectionName;
         ActionContext? context = null;
+        JobTracker? tracker = null;
         long count = 0;
         object? value = null;
         string outcome = AuditOutcomes.Failed;
@@ -92,8 +127,20 @@ public sealed partial class ActionRunner(
                 await preflight.CheckAsync(descriptor, connection, cancellationToken);
             }
 
+            if (descriptor.Bulk && !request.DryRun && input is IBulkInput bulk)
+            {
+                var job = resumed ?? await jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken);
+                if (resumed is not null)
+                {
+                    await jobs.SetStatusAsync(job.Id, JobStatuses.Running, null, cancellationToken);
+                }
+
+                tracker = await jobs.TrackAsync(job, cancellationToken);
+            }
+
             context = new ActionContext(connection, services)
             {
+                Job = tracker,
                 DryRun = request.DryRun,
                 Time = time,
                 Logger = logger,
@@ -118,6 +165,11 @@ public sealed partial class ActionRunner(
             }
 
             outcome = request.DryRun ? AuditOutcomes.DryRun : AuditOutcomes.Succeeded;
+            if (tracker is not null)
+            {
+                await jobs.SetStatusAsync(tracker.Id, JobStatuses.Completed, null, CancellationToken.None);
+            }
+
             var duration = time.GetElapsedTime(started);
             var auditId = await WriteAuditAsync(request, descriptor, connectionName, startedAt, duration, outcome, null, context, count);
             return new ActionRunResult
@@ -130,17 +182,28 @@ public sealed partial class ActionRunner(
                 PlannedRequests = context.PlannedRequests,
                 Duration = duration,
                 AuditId = auditId,
+                JobId = tracker?.Id,
             };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             outcome = AuditOutcomes.Cancelled;
+            if (tracker is not null)
+            {
+                await jobs.SetStatusAsync(tracker.Id, JobStatuses.Cancelled, "Cancelled.", CancellationToken.None);
+            }
+
             await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, "Cancelled.", context, count);
             throw;
         }
         catch (Exception ex)
         {
             error = ex is EntradaException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+            if (tracker is not null)
+            {
+                await jobs.SetStatusAsync(tracker.Id, ex is JobCancelledException ? JobStatuses.Cancelled : JobStatuses.Failed, error, CancellationToken.None);
+            }
+
             LogRunFailed(logger, descriptor.Id, connectionName, error);
             await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, error, context, count);
             throw;
@@ -167,6 +230,11 @@ public sealed partial class ActionRunner(
         if (descriptor.IsList)
         {
             details["items"] = count;
+        }
+
+        if (context?.Job is { } job)
+        {
+            details["jobId"] = job.Id;
         }
 
         if (context is { RequestIds.Count: > 0 })

@@ -84,3 +84,13 @@ public interface IValidatableInput
     /// <summary>Every problem with the input; empty when valid. Field names are the JSON names.</summary>
     IEnumerable<ValidationError> Validate();
 }
+
+/// <summary>
+/// The input of a bulk action: the list of items (user IDs, member IDs …) it acts on, one by
+/// one. The runner makes a durable job of them; the action skips items the job has finished.
+/// </summary>
+public interface IBulkInput
+{
+    /// <summary>The items, in order; an item's index is its identity within the job.</summary>
+    IReadOnlyList<string> BulkItems { get; }
+}

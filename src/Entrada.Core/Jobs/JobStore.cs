@@ -133,6 +133,14 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         return (await FindAsync(id, cancellationToken))!;
     }
 
+    /// <summary>A tracker for a job, knowing the items already finished.</summary>
+    public async Task<JobTracker> TrackAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var items = await ItemsAsync(job.Id, null, cancellationToken);
+        return new JobTracker(this, job, items.Where(i => JobItemStates.IsFinal(i.State)));
+    }
+
     /// <summary>Records finished items in one transaction (a checkpoint). Only pending items change.</summary>
     public async Task RecordAsync(string jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
     {

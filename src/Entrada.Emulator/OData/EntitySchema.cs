@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -60,6 +61,7 @@ internal sealed class PropertyDef
 internal sealed class EntitySchema
 {
     private readonly Dictionary<string, PropertyDef> _byName;
+    private readonly FrozenDictionary<string, PropertyDef> _exact;
 
     public EntitySchema(string typeName, string resourceName, IReadOnlyList<PropertyDef> properties)
     {
@@ -67,6 +69,7 @@ internal sealed class EntitySchema
         ResourceName = resourceName;
         Properties = properties;
         _byName = properties.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        _exact = properties.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
         Defaults = [.. properties.Where(p => p.IsDefault)];
         Id = _byName["id"];
     }
@@ -85,9 +88,9 @@ internal sealed class EntitySchema
 
     public int SlotCount => Properties.Count;
 
-    public bool TryGet(string name, out PropertyDef property) => _byName.TryGetValue(name, out property!);
+    public bool TryGet(string name, out PropertyDef property) => _exact.TryGetValue(name, out property!) || _byName.TryGetValue(name, out property!);
 
-    public PropertyDef this[string name] => _byName[name];
+    public PropertyDef this[string name] => _exact.TryGetValue(name, out var property) ? property : _byName[name];
 }
 
 /// <summary>Builds an <see cref="EntitySchema"/>: slot 0 is always <c>id</c>.</summary>

@@ -86,6 +86,12 @@ internal static class QueryEngine
             return;
         }
 
+        // Graph returns the id of a directory object with any $select.
+        if (entity is DirectoryObject && !select.Contains("id", StringComparer.OrdinalIgnoreCase))
+        {
+            WriteProperty(w, entity, entity.Schema.Id);
+        }
+
         foreach (var name in select)
         {
             if (entity.Schema.TryGet(name, out var p))

@@ -24,7 +24,23 @@ internal class Entity
 
     public object?[] Values { get; }
 
-    public object? Get(PropertyDef property) => property.Slot == 0 ? Id : Values[property.Slot];
+    public object? Get(PropertyDef property)
+    {
+        if (property.Slot == 0)
+        {
+            return Id;
+        }
+
+        var value = Values[property.Slot];
+        if (value is LazyNode lazy)
+        {
+            // Materialised on first read (under the state lock), so that 100,000 generated users stay small.
+            value = lazy.Create(this);
+            Values[property.Slot] = value;
+        }
+
+        return value;
+    }
 
     public object? Get(string name) => Get(Schema[name]);
 
@@ -33,6 +49,12 @@ internal class Entity
     public void Set(string name, object? value) => Values[Schema[name].Slot] = value;
 
     public void Set(PropertyDef property, object? value) => Values[property.Slot] = value;
+}
+
+/// <summary>A JSON value computed from its entity when first read; one shared instance serves many entities.</summary>
+internal sealed class LazyNode(Func<Entity, JsonNode> create)
+{
+    public JsonNode Create(Entity entity) => create(entity);
 }
 
 /// <summary>A user, group or directory role: something that can be a member.</summary>

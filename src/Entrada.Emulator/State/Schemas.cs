@@ -82,6 +82,10 @@ internal static class Schemas
         .Add("theme")
         .Add("visibility")
         .Add("onPremisesProvisioningErrors", K.Json, readOnly: true)
+        .Add("serviceProvisioningErrors", K.Json, readOnly: true)
+        .Add("onPremisesDomainName", readOnly: true)
+        .Add("onPremisesNetBiosName", readOnly: true)
+        .Add("onPremisesSamAccountName", readOnly: true)
         .Add("assignedLicenses", K.Json, isDefault: false, filter: F.Any, readOnly: true)
         .Add("hasMembersWithLicenseErrors", K.Boolean, isDefault: false, filter: F.Eq, readOnly: true)
         .Add("allowExternalSenders", K.Boolean, isDefault: false)
@@ -176,6 +180,7 @@ internal static class Schemas
         .Add("determination", filter: F.Value)
         .Add("serviceSource", filter: F.Value, readOnly: true)
         .Add("detectionSource", filter: F.Value, readOnly: true)
+        .Add("productName", readOnly: true)
         .Add("detectorId", readOnly: true)
         .Add("tenantId", readOnly: true)
         .Add("title", filter: F.Value | F.StartsWith, readOnly: true)
@@ -198,5 +203,6 @@ internal static class Schemas
         .Add("evidence", K.Json, readOnly: true)
         .Add("systemTags", K.StringCollection, readOnly: true)
         .Add("customDetails", K.Json)
+        .Add("additionalData", K.Json, readOnly: true)
         .Build();
 }

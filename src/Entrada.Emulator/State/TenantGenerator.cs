@@ -35,6 +35,18 @@ internal sealed class TenantGenerator
     internal const string E3SkuId = "05e9a617-0261-4cee-bb44-138d3ef5d965";
     internal const string FlowFreeSkuId = "f30db892-07e9-47e9-837c-80727f46fd3d";
 
+    private static readonly LazyNode MemberIdentities = new(e => new JsonArray(new JsonObject
+    {
+        ["signInType"] = "userPrincipalName",
+        ["issuer"] = ((UserObject)e).UserPrincipalName.Split('@')[^1],
+        ["issuerAssignedId"] = ((UserObject)e).UserPrincipalName,
+    }));
+
+    private static readonly LazyNode GuestIdentities = new(_ => new JsonArray(new JsonObject { ["signInType"] = "federated", ["issuer"] = "ExternalAzureAD", ["issuerAssignedId"] = null }));
+    private static readonly LazyNode NoLicenses = new(_ => new JsonArray());
+    private static readonly LazyNode E5License = new(_ => new JsonArray(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E5SkuId }));
+    private static readonly LazyNode E3License = new(_ => new JsonArray(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E3SkuId }));
+
     private readonly Random _random = new(20_240_611);
     private readonly DateTimeOffset _epoch = new(2023, 1, 9, 8, 0, 0, TimeSpan.Zero);
 
@@ -139,7 +151,8 @@ internal sealed class TenantGenerator
         for (var i = 0; i < count; i++)
         {
             var first = FirstNames[i % FirstNames.Length];
-            var last = LastNames[(i / FirstNames.Length) % LastNames.Length];
+            // Each first name meets a different surname in every round of 40, so pairs stay unique.
+            var last = LastNames[((i / FirstNames.Length) + (7 * i)) % LastNames.Length];
             var round = i / combos;
             var alias = (first + "." + last + (round == 0 ? string.Empty : round.ToString(CultureInfo.InvariantCulture))).ToLowerInvariant();
             var guest = i % 10 == 9;
@@ -172,18 +185,17 @@ internal sealed class TenantGenerator
             user.Set("proxyAddresses", new[] { "SMTP:" + user.GetString("mail") });
             user.Set("otherMails", Array.Empty<string>());
             user.Set("imAddresses", Array.Empty<string>());
-            user.Set("identities", new JsonArray(guest
-                ? new JsonObject { ["signInType"] = "federated", ["issuer"] = "ExternalAzureAD", ["issuerAssignedId"] = null }
-                : new JsonObject { ["signInType"] = "userPrincipalName", ["issuer"] = state.TenantDomain, ["issuerAssignedId"] = upn }));
+            user.Set("identities", guest ? GuestIdentities : MemberIdentities);
+            user.Set("assignedLicenses", NoLicenses);
             user.Password = "Emulated-Pa55-" + i.ToString(CultureInfo.InvariantCulture);
             if (!guest && i % 3 == 0 && e5Used < e5Seats - 10)
             {
-                user.Licenses.Add(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E5SkuId });
+                user.Set("assignedLicenses", E5License);
                 e5Used++;
             }
             else if (!guest && i % 3 == 1)
             {
-                user.Licenses.Add(new JsonObject { ["disabledPlans"] = new JsonArray(), ["skuId"] = E3SkuId });
+                user.Set("assignedLicenses", E3License);
                 e3Used++;
             }
 
@@ -204,6 +216,15 @@ internal sealed class TenantGenerator
             var nickname = new string([.. name.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit)]);
             var group = NewGroup(state, NextGuid(), name, nickname, unified, _epoch.AddDays(g));
             group.Set("description", $"{name} ({(unified ? "Microsoft 365" : "security")} group)");
+            if (g == 3)
+            {
+                // One dynamic security group, so that membership-rule queries have something to find.
+                group.Set("groupTypes", new[] { "DynamicMembership" });
+                group.Set("membershipRule", "(user.department -eq \"Finance\")");
+                group.Set("membershipRuleProcessingState", "On");
+                group.Set("hasMembersWithLicenseErrors", PropertyValues.Box(true));
+            }
+
             state.AddGroupLocked(group);
         }
 
@@ -242,8 +263,9 @@ internal sealed class TenantGenerator
         group.Set("createdDateTime", created);
         group.Set("renewedDateTime", created);
         group.Set("resourceBehaviorOptions", Array.Empty<string>());
-        group.Set("resourceProvisioningOptions", Array.Empty<string>());
         group.Set("onPremisesProvisioningErrors", new JsonArray());
+        group.Set("serviceProvisioningErrors", new JsonArray());
+        group.Set("resourceProvisioningOptions", unified ? new[] { "Team" } : Array.Empty<string>());
         group.Set("securityIdentifier", "S-1-12-1-" + string.Join('-', Guid.Parse(id).ToByteArray().Chunk(4).Select(c => BitConverter.ToUInt32(c).ToString(CultureInfo.InvariantCulture))));
         group.Set("assignedLicenses", new JsonArray());
         group.Set("hasMembersWithLicenseErrors", PropertyValues.Box(false));
@@ -331,6 +353,12 @@ internal sealed class TenantGenerator
             alert.Set("serviceSource", sources[a]);
             alert.Set("detectionSource", detections[a]);
             alert.Set("detectorId", NextGuid());
+            alert.Set("productName", sources[a] switch
+            {
+                "microsoftDefenderForEndpoint" => "Microsoft Defender for Endpoint",
+                "azureAdIdentityProtection" => "Microsoft Entra ID Protection",
+                _ => "Microsoft Defender for Cloud Apps",
+            });
             alert.Set("tenantId", state.TenantId);
             alert.Set("title", titles[a]);
             alert.Set("description", $"{titles[a]} was detected in the emulated tenant.");
@@ -349,7 +377,8 @@ internal sealed class TenantGenerator
             alert.Set("firstActivityDateTime", created.AddHours(-1));
             alert.Set("lastActivityDateTime", created.AddMinutes(-5));
             alert.Set("comments", new JsonArray());
-            alert.Set("systemTags", Array.Empty<string>());
+            alert.Set("systemTags", new[] { "Emulated" });
+            alert.Set("additionalData", new JsonObject());
             var user = state.Users.Count > 0 ? state.Users[a % state.Users.Count] : null;
             var evidence = new JsonArray(new JsonObject
             {
@@ -358,12 +387,18 @@ internal sealed class TenantGenerator
                 ["verdict"] = "unknown",
                 ["remediationStatus"] = "none",
                 ["remediationStatusDetails"] = null,
-                ["roles"] = new JsonArray(),
-                ["tags"] = new JsonArray(),
+                ["roles"] = new JsonArray("compromised"),
+                ["detailedRoles"] = new JsonArray("Main device"),
+                ["tags"] = new JsonArray("Emulated"),
                 ["firstSeenDateTime"] = PropertyValues.FormatDate(_epoch),
                 ["mdeDeviceId"] = Convert.ToHexStringLower(SHA1.HashData(BitConverter.GetBytes(ticks))),
                 ["azureAdDeviceId"] = null,
                 ["deviceDnsName"] = $"ws-{a:D3}.{state.TenantDomain}",
+                ["hostName"] = $"ws-{a:D3}",
+                ["ntDomain"] = null,
+                ["dnsDomain"] = state.TenantDomain,
+                ["ipInterfaces"] = new JsonArray($"10.0.0.{10 + a}"),
+                ["vmMetadata"] = null,
                 ["osPlatform"] = "Windows10",
                 ["osBuild"] = 22631,
                 ["version"] = "22H2",

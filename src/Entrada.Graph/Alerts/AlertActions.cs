@@ -231,10 +231,11 @@ internal sealed class CommentAlertAction : GraphAction<CommentAlertInput, Commen
     protected override async Task<CommentAlertOutput> RunAsync(CommentAlertInput input, GraphRun run, CancellationToken cancellationToken)
     {
         run.Subject = $"alert '{input.AlertId}'";
-        var comment = new AlertComment { OdataType = "microsoft.graph.security.alertComment", Comment = input.Comment };
-        var request = run.Client.Security.Alerts_v2[input.AlertId].Comments.ToPostRequestInformation([comment]);
+        AlertComment Comment() => new() { OdataType = "microsoft.graph.security.alertComment", Comment = input.Comment };
+        var request = run.Client.Security.Alerts_v2[input.AlertId].Comments.ToPostRequestInformation([Comment()]);
         // Graph documents one alertComment object as the body (the SDK models a list): send the object.
-        request.SetContentFromParsable(run.Client.RequestAdapter, "application/json", comment);
+        // A fresh one: serialising a model clears its backing store's "changed" marks.
+        request.SetContentFromParsable(run.Client.RequestAdapter, "application/json", Comment());
         if (!run.ShouldSend(request))
         {
             return new CommentAlertOutput(input.AlertId, input.Comment, false, DryRun: true);

@@ -15,14 +15,14 @@ namespace Entrada.Graph.Client;
 /// </summary>
 internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
 {
-    /// <summary>Entrada's product token, e.g. <c>Entrada/0.1.0</c>.</summary>
-    public static ProductInfoHeaderValue Product { get; } = new("Entrada", Version);
-
     /// <summary>Entrada's version.</summary>
     public static string Version { get; } =
         typeof(EntradaGraphHandler).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(EntradaGraphHandler).Assembly.GetName().Version?.ToString(3)
         ?? "0.0.0";
+
+    /// <summary>Entrada's product token, e.g. <c>Entrada/0.1.0</c> (after <see cref="Version"/>: static initialisers run in order).</summary>
+    public static ProductInfoHeaderValue Product { get; } = new("Entrada", Version);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

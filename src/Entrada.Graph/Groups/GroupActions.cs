@@ -88,6 +88,7 @@ internal sealed record CreateGroupInput(
     [property: Description("[\"Unified\"] for a Microsoft 365 group; empty for a security group.")] IReadOnlyList<string>? GroupTypes = null,
     string? Description = null) : IValidatableInput
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsUnified => GroupTypes?.Contains("Unified", StringComparer.OrdinalIgnoreCase) == true;
 
     public IEnumerable<ValidationError> Validate()

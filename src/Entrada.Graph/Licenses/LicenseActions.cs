@@ -112,7 +112,7 @@ internal sealed class AssignLicensesAction : GraphAction<AssignLicensesInput, Bu
             run,
             input.UserIds,
             assigned => input.DisabledPlans is null && input.SkuIds.All(assigned.Contains) ? "Already has these licences." : null,
-            new AssignLicensePostRequestBody
+            () => new AssignLicensePostRequestBody
             {
                 AddLicenses = [.. input.SkuIds.Select(s => new AssignedLicense { SkuId = s, DisabledPlans = [.. input.DisabledPlans ?? []] })],
                 RemoveLicenses = [],
@@ -137,17 +137,19 @@ internal sealed class RemoveLicensesAction : GraphAction<RemoveLicensesInput, Bu
             run,
             input.UserIds,
             assigned => input.SkuIds.Any(assigned.Contains) ? null : "Has none of these licences.",
-            new AssignLicensePostRequestBody { AddLicenses = [], RemoveLicenses = [.. input.SkuIds.Select(s => (Guid?)s)] },
+            () => new AssignLicensePostRequestBody { AddLicenses = [], RemoveLicenses = [.. input.SkuIds.Select(s => (Guid?)s)] },
             cancellationToken);
 }
 
 /// <summary>
 /// The shared flow of licence changes: read each user's assigned licences (batched), leave alone
-/// the ones that need no change, send assignLicense to the others (batched).
+/// the ones that need no change, send assignLicense to the others (batched). The body is made
+/// anew for each request: serialising a Graph model clears its backing store's "changed" marks,
+/// so a second serialisation of the same object would send an empty body.
 /// </summary>
 internal static class LicenseChange
 {
-    public static async Task<BulkResult> RunAsync(GraphRun run, IReadOnlyList<string> userIds, Func<IReadOnlySet<Guid>, string?> unchangedReason, AssignLicensePostRequestBody body, CancellationToken cancellationToken)
+    public static async Task<BulkResult> RunAsync(GraphRun run, IReadOnlyList<string> userIds, Func<IReadOnlySet<Guid>, string?> unchangedReason, Func<AssignLicensePostRequestBody> body, CancellationToken cancellationToken)
     {
         var results = new Dictionary<string, BulkItemResult>(StringComparer.OrdinalIgnoreCase);
         var toChange = userIds.ToList();
@@ -188,7 +190,7 @@ internal static class LicenseChange
             }
         }
 
-        var steps = toChange.Select((id, i) => new BatchStep(i.ToString(CultureInfo.InvariantCulture), run.Client.Users[id].AssignLicense.ToPostRequestInformation(body))).ToList();
+        var steps = toChange.Select((id, i) => new BatchStep(i.ToString(CultureInfo.InvariantCulture), run.Client.Users[id].AssignLicense.ToPostRequestInformation(body()))).ToList();
         var answers = await GraphBatch.SendAsync(run, steps, cancellationToken).ConfigureAwait(false);
         GraphBatch.ThrowIfAllForbidden(run, answers);
         for (var i = 0; i < toChange.Count; i++)

@@ -14,7 +14,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!httpContext.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        // The middleware has already switched the path to the error page's; the feature keeps the original.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
+        if (path is null || !path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }
@@ -33,7 +35,7 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
 
         if (problem.Status == StatusCodes.Status500InternalServerError)
         {
-            LogUnexpected(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
+            LogUnexpected(logger, httpContext.Request.Method, path, exception);
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;

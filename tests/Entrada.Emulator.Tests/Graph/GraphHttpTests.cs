@@ -200,7 +200,7 @@ public sealed class GraphHttpTests(EmulatorFixture fixture) : IClassFixture<Emul
 
         var result = await fixture.GraphAsync(HttpMethod.Get, $"/users/{id}?$select=displayName,accountEnabled");
 
-        result.Json!.AsObject().Select(p => p.Key).ShouldBe(["@odata.context", "displayName", "accountEnabled"]);
+        result.Json!.AsObject().Select(p => p.Key).ShouldBe(["@odata.context", "id", "displayName", "accountEnabled"]);
         result.Json["@odata.context"]!.GetValue<string>().ShouldEndWith("$metadata#users(displayName,accountEnabled)/$entity");
     }
 

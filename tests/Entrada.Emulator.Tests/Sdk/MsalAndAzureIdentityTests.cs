@@ -8,6 +8,7 @@ using Azure.Core.Pipeline;
 using Azure.Identity;
 using Entrada.Emulator.Tests.Support;
 using Microsoft.Identity.Client;
+using Microsoft.Identity.Client.Extensibility;
 
 namespace Entrada.Emulator.Tests.Sdk;
 
@@ -190,6 +191,33 @@ public sealed class MsalAndAzureIdentityTests(EmulatorFixture fixture) : IClassF
         fixture.Server.State.RevokeSignInSessions(user.Id).ShouldBeTrue();
         var revoked = await Should.ThrowAsync<MsalUiRequiredException>(() => client.AcquireTokenSilent(GraphScopes, account).WithForceRefresh(true).ExecuteAsync());
         revoked.Message.ShouldContain("AADSTS50173");
+    }
+
+    [Fact]
+    public async Task Msal_PublicClientInteractive_ThroughTheSignInPage_UsesPkceAndCachesTheAccount()
+    {
+        var user = fixture.Server.State.FindUser(fixture.Server.State.GetUserIds()[8])!;
+        var client = PublicClient();
+
+        var result = await client.AcquireTokenInteractive(GraphScopes)
+            .WithLoginHint(user.UserPrincipalName)
+            .WithCustomWebUi(new PageDrivingWebUi(fixture.Server, user.Id))
+            .ExecuteAsync();
+
+        Claims(result.AccessToken)["upn"]!.GetValue<string>().ShouldBe(user.UserPrincipalName);
+        Claims(result.AccessToken)["appidacr"]!.GetValue<string>().ShouldBe("0");
+        var account = (await client.GetAccountsAsync()).Single();
+        (await client.AcquireTokenSilent(GraphScopes, account).WithForceRefresh(true).ExecuteAsync()).Account.Username.ShouldBe(user.UserPrincipalName);
+    }
+
+    /// <summary>MSAL's hook for a custom browser: here an HttpClient that picks the user and consents.</summary>
+    private sealed class PageDrivingWebUi(EmulatorServer server, string userId) : ICustomWebUi
+    {
+        public async Task<Uri> AcquireAuthorizationCodeAsync(Uri authorizationUri, Uri redirectUri, CancellationToken cancellationToken)
+        {
+            SignInDriver.Query(authorizationUri)["code_challenge_method"].ShouldBe("S256");
+            return await SignInDriver.SignInAsync(server, authorizationUri, userId);
+        }
     }
 
     [Fact]

@@ -163,7 +163,8 @@ public sealed class RequestLog : ILoggerProvider
 
     public IReadOnlyCollection<string> Lines => _lines;
 
-    public int Count(string contains) => _lines.Count(l => l.Contains(contains, StringComparison.OrdinalIgnoreCase));
+    /// <summary>How many requests the emulator started whose line contains <paramref name="contains"/>.</summary>
+    public int Count(string contains) => _lines.Count(l => l.StartsWith("Request starting", StringComparison.Ordinal) && l.Contains(contains, StringComparison.OrdinalIgnoreCase));
 
     private readonly ConcurrentQueue<string> _errors = new();
 
@@ -191,7 +192,7 @@ public sealed class RequestLog : ILoggerProvider
                 errors.Enqueue(message + " " + exception);
             }
 
-            if (message.StartsWith("Request starting", StringComparison.Ordinal))
+            if (message.StartsWith("Request starting", StringComparison.Ordinal) || message.StartsWith("Request finished", StringComparison.Ordinal))
             {
                 lines?.Enqueue(message);
             }

@@ -232,8 +232,9 @@ internal sealed partial class GraphApi
             }
         }
 
-        var response = QueryEngine.Entity(new GraphRequest { Method = "GET", Segments = request.Segments, Query = [], Headers = request.Headers }, Base, user, "users");
-        return response;
+        // Graph answers with the user's full property set here, licences included.
+        var all = string.Join(',', Schemas.User.Properties.Where(p => !p.IsWriteOnly).Select(p => p.Name));
+        return QueryEngine.Entity(new GraphRequest { Method = "GET", Segments = request.Segments, Query = new() { ["$select"] = all }, Headers = request.Headers }, Base, user, "users");
     }
 
     private GraphResponse LicenseDetails(GraphRequest request, string idOrUpn, string? detailId)

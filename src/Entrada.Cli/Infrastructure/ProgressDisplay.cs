@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using Entrada.Core.Actions;
+
+namespace Entrada.Cli.Infrastructure;
+
+/// <summary>
+/// Shows the progress of long or bulk runs on standard error: on a terminal, one line redrawn in
+/// place (a bar, done/total, rate, ETA, retries, time spent waiting for throttling); otherwise
+/// plain lines at most every few seconds, plus every message as it comes.
+/// </summary>
+internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
+{
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    private readonly bool _live;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Lock _gate = new();
+    private TimeSpan _lastPlain = TimeSpan.MinValue;
+    private ActionProgress? _last;
+    private bool _drawn;
+
+    public ProgressDisplay(bool live)
+    {
+        _live = live;
+    }
+
+    /// <summary>A display that draws in place when standard error is a terminal.</summary>
+    public static ProgressDisplay ForConsole() => new(!Console.IsErrorRedirected);
+
+    public void Report(ActionProgress value)
+    {
+        lock (_gate)
+        {
+            _last = value;
+            if (value.Message is not null)
+            {
+                ClearLine();
+                Console.Error.WriteLine(value.Message);
+            }
+
+            if (_live)
+            {
+                Console.Error.Write("\r" + Line(value));
+                _drawn = true;
+            }
+            else if (value.Total is not null && (_clock.Elapsed - _lastPlain >= PlainInterval || value.Done == value.Total))
+            {
+                _lastPlain = _clock.Elapsed;
+                Console.Error.WriteLine(Line(value));
+            }
+        }
+    }
+
+    /// <summary>One line: bar, counts, rate, ETA, retries and throttling waits.</summary>
+    internal string Line(ActionProgress p)
+    {
+        var elapsed = _clock.Elapsed.TotalSeconds;
+        var rate = elapsed > 0 ? p.Done / elapsed : 0;
+        var parts = new List<string>();
+        if (p.Total is { } total && total > 0)
+        {
+            const int width = 24;
+            var filled = (int)Math.Round(width * Math.Min(1, (double)p.Done / total));
+            parts.Add($"[{new string('#', filled)}{new string('.', width - filled)}] {p.Done}/{total}");
+            if (rate > 0 && p.Done < total)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"ETA {FormatSeconds((total - p.Done) / rate)}"));
+            }
+        }
+        else
+        {
+            parts.Add($"{p.Done} done");
+        }
+
+        parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.#}/s"));
+        if (p.Retries > 0)
+        {
+            parts.Add($"{p.Retries} retried");
+        }
+
+        if (p.ThrottleWait > TimeSpan.Zero)
+        {
+            parts.Add($"throttled {FormatSeconds(p.ThrottleWait.TotalSeconds)}");
+        }
+
+        return string.Join("  ", parts);
+    }
+
+    private static string FormatSeconds(double seconds) =>
+        seconds >= 90 ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0.#} min") : string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s");
+
+    private void ClearLine()
+    {
+        if (_live && _drawn)
+        {
+            Console.Error.Write("\r" + new string(' ', Math.Max(0, Console.IsErrorRedirected ? 80 : Console.WindowWidth - 1)) + "\r");
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_live && _drawn)
+            {
+                Console.Error.WriteLine();
+                _drawn = false;
+            }
+        }
+    }
+}
