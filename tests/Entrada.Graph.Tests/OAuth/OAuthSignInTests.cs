@@ -75,6 +75,29 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
     }
 
     [Fact]
+    public async Task DeviceCodeSignIn_CancelledWhileWaiting_StopsPollingAndSavesNothing()
+    {
+        using var cancellation = new CancellationTokenSource();
+        string? userCode = null;
+
+        await Should.ThrowAsync<OperationCanceledException>(() => fixture.SignIn.SignInWithDeviceCodeAsync(
+            fixture.OAuthConnection("cancelled"),
+            (code, _) =>
+            {
+                userCode = code.UserCode;
+                cancellation.CancelAfter(TimeSpan.FromMilliseconds(1500));
+                return Task.CompletedTask;
+            },
+            cancellation.Token));
+        var polls = fixture.TokenRequests;
+        await Task.Delay(2500);
+
+        userCode.ShouldNotBeNull();
+        fixture.TokenRequests.ShouldBe(polls, "no polling goes on after the cancellation");
+        (await fixture.Store.FindAsync("cancelled", default)).ShouldBeNull();
+    }
+
+    [Fact]
     public async Task Guest_IsRefusedAfterSignIn_WithAppRegistrationAsTheAlternative()
     {
         var guest = fixture.UserId(7);
