@@ -468,24 +468,24 @@ internal sealed class SignInPages(EmulatorContext context)
             return;
         }
 
-        bool problemPage;
+        bool denied;
         lock (context.State.Sync)
         {
             var admin = Value(form, "user") is { } u ? context.State.FindUserLocked(u) : null;
             if (admin is null || !IsGlobalAdministratorLocked(admin))
             {
-                problemPage = true;
+                denied = true;
             }
             else
             {
                 app.GrantedApplicationPermissions.UnionWith(app.RequestedApplicationPermissions);
                 app.AdminConsentedScopes.UnionWith(app.RequestedApplicationPermissions);
                 app.AdminConsentedScopes.UnionWith(GraphPermissions.BasicScopes);
-                problemPage = false;
+                denied = false;
             }
         }
 
-        if (problemPage)
+        if (denied)
         {
             await WritePageAsync(http, 403, "Need admin approval", "<p id=\"error\">AADSTS90094: The grant requires admin permission.</p>");
             return;

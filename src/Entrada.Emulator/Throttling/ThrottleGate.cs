@@ -11,7 +11,8 @@ internal sealed record ThrottleDecision(bool Allowed, int? RetryAfterSeconds, st
 /// <summary>
 /// Microsoft Graph's identity-and-access limits: a resource-unit token bucket per app and tenant
 /// (3,500 / 5,000 / 8,000 RU per 10 s for tenants under 50, up to 500, and over 500 users), a write
-/// bucket of 3,000 requests per 150 s per app and tenant, and Identity Protection's 1 request per
+/// bucket of 3,000 requests per 150 s per app and tenant (18,000 per 5 minutes for all apps of the
+/// tenant together), and Identity Protection's 1 request per
 /// second per tenant (answered without Retry-After).
 /// </summary>
 internal sealed class ThrottleGate(ThrottleMode mode, TimeProvider time)
@@ -20,6 +21,9 @@ internal sealed class ThrottleGate(ThrottleMode mode, TimeProvider time)
     private readonly Dictionary<string, Bucket> _resourceUnits = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Bucket> _writes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Bucket _identityProtection = new(1, 1);
+
+    // Every app of the tenant together: 18,000 writes per 5 minutes.
+    private readonly Bucket _tenantWrites = new(18_000, 18_000 / 300.0);
 
     public ThrottleMode Mode { get; } = mode;
 
@@ -59,9 +63,16 @@ internal sealed class ThrottleGate(ThrottleMode mode, TimeProvider time)
 
             if (isWrite)
             {
+                var (tenantOk, tenantWait) = _tenantWrites.TryTake(1, now, time);
+                if (!tenantOk)
+                {
+                    return new ThrottleDecision(false, Seconds(tenantWait), $"Tenant/Write/{tenantId}", "WriteLimitExceeded", 1);
+                }
+
                 var (writeOk, writeWait) = writes.TryTake(1, now, time);
                 if (!writeOk)
                 {
+                    _tenantWrites.Refund(1);
                     return new ThrottleDecision(false, Seconds(writeWait), $"Tenant_Application/Write/{appId}/{tenantId}", "WriteLimitExceeded", 1);
                 }
             }
@@ -72,6 +83,7 @@ internal sealed class ThrottleGate(ThrottleMode mode, TimeProvider time)
                 if (isWrite)
                 {
                     writes.Refund(1);
+                    _tenantWrites.Refund(1);
                 }
 
                 return new ThrottleDecision(false, Seconds(ruWait), $"Tenant_Application/ReadWrite/{appId}/{tenantId}", "ResourceUnitLimitExceeded", 1);

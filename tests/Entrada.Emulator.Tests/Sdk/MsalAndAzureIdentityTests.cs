@@ -261,6 +261,12 @@ public sealed class MsalAndAzureIdentityTests(EmulatorFixture fixture) : IClassF
         denied["error_description"].ShouldStartWith("AADSTS65001:");
 
         var consentUrl = new Uri($"{fixture.Server.AuthorityHost}{fixture.Server.TenantId}/adminconsent?client_id={fixture.NoConsent.ClientId}&redirect_uri={Uri.EscapeDataString(redirectUri)}&state=c");
+        var form = await SignInDriver.FormOfAsync(fixture.Http, consentUrl);
+        form["user"] = member;
+        form["action"] = "accept";
+        using var notAdmin = await fixture.Http.PostAsync(consentUrl.GetLeftPart(UriPartial.Path), new FormUrlEncodedContent(form));
+        notAdmin.StatusCode.ShouldBe(System.Net.HttpStatusCode.Forbidden);
+        (await notAdmin.Content.ReadAsStringAsync()).ShouldContain("AADSTS90094");
         var consented = SignInDriver.Query(await SignInDriver.SignInAsync(fixture.Server, consentUrl, admin));
         consented["admin_consent"].ShouldBe("True");
         consented["tenant"].ShouldBe(fixture.Server.TenantId);

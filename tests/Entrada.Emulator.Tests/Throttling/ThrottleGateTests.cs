@@ -60,6 +60,24 @@ public sealed class ThrottleGateTests
     }
 
     [Fact]
+    public void Writes_OfAllAppsTogether_AreLimitedTo18000PerFiveMinutes()
+    {
+        var gate = new ThrottleGate(ThrottleMode.Realistic, _time);
+        for (var app = 0; app < 6; app++)
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                gate.Check($"app{app}", "tenant", 10, 1, isWrite: true, isIdentityProtection: false).Allowed.ShouldBeTrue();
+            }
+        }
+
+        var refused = gate.Check("app6", "tenant", 10, 1, true, false);
+
+        refused.Allowed.ShouldBeFalse();
+        refused.Scope.ShouldBe("Tenant/Write/tenant");
+    }
+
+    [Fact]
     public void IdentityProtection_AllowsOneRequestPerSecondPerTenant_WithoutRetryAfter()
     {
         var gate = new ThrottleGate(ThrottleMode.Realistic, _time);
