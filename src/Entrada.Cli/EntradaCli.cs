@@ -43,6 +43,13 @@ internal static class EntradaCli
             }
         };
         Console.CancelKeyPress += onCancel;
+
+        // SIGTERM (a service manager, `kill`, a script's cleanup) stops as cleanly as Ctrl+C.
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancellation.Cancel();
+        });
         try
         {
             var home = EntradaHome.FromEnvironment();
@@ -115,6 +122,7 @@ internal static class EntradaCli
             if (debug)
             {
                 logging.AddSimpleConsole(o => o.SingleLine = true);
+                logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
                 logging.AddFilter<Microsoft.Extensions.Logging.Console.ConsoleLoggerProvider>(null, LogLevel.Debug);
             }
         });

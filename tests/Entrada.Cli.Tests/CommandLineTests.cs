@@ -103,3 +103,17 @@ public sealed class CommandLineTests : IDisposable
         result.Stderr.ShouldContain("There is no action 'users.frobnicate'");
     }
 }
+
+public sealed class ProgressDisplayTests
+{
+    [Fact]
+    public void TheFirstPlainReport_IsPrintedWithoutFailing()
+    {
+        using var display = new Entrada.Cli.Infrastructure.ProgressDisplay(live: false);
+        var line = display.Line(new Entrada.Core.Actions.ActionProgress(400, 1200) { Retries = 3, ThrottleWait = TimeSpan.FromSeconds(12) });
+        line.ShouldStartWith("[########................] 400/1200");
+        line.ShouldContain("3 retried");
+        line.ShouldContain("throttled 12 s");
+        Should.NotThrow(() => display.Report(new Entrada.Core.Actions.ActionProgress(400, 1200)));
+    }
+}

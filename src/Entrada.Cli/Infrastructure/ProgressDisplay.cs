@@ -15,7 +15,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     private readonly bool _live;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private TimeSpan _lastPlain = TimeSpan.MinValue;
+    private TimeSpan? _lastPlain;
     private ActionProgress? _last;
     private bool _drawn;
 
@@ -43,7 +43,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
                 Console.Error.Write("\r" + Line(value));
                 _drawn = true;
             }
-            else if (value.Total is not null && (_clock.Elapsed - _lastPlain >= PlainInterval || value.Done == value.Total))
+            else if (value.Total is not null && (_lastPlain is null || _clock.Elapsed - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
             {
                 _lastPlain = _clock.Elapsed;
                 Console.Error.WriteLine(Line(value));

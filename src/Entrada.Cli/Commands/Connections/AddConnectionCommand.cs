@@ -61,14 +61,16 @@ internal sealed class AddConnectionCommand(
             throw new EntradaValidationException("deviceCode", "--device-code applies to OAuth connections only (--method oauth).");
         }
 
+        var testExitCode = ExitCodes.Success;
         if (settings.Test)
         {
             var report = await testing.TestAsync(connection, cancellationToken);
+            testExitCode = report.ExitCode;
             ReportRenderer.Render(output, report, settings.Json);
             if (!report.Authenticated)
             {
                 await AuditAsync(connection, AuditOutcomes.Failed, report.Error, started, cancellationToken);
-                output.Console.MarkupLine("[red]The connection was not saved because authentication failed.[/]");
+                await Console.Error.WriteLineAsync("The connection was not saved because authentication failed.");
                 return report.ExitCode;
             }
 
@@ -98,7 +100,8 @@ internal sealed class AddConnectionCommand(
             }
         }
 
-        return ExitCodes.Success;
+        // Saved; with --test the exit code still says whether every action is ready (4 when not).
+        return testExitCode;
     }
 
     private Task AuditAsync(Connection connection, string outcome, string? error, long started, CancellationToken cancellationToken) =>
