@@ -24,7 +24,7 @@ public sealed class JobCommandTests : IDisposable
     [Fact]
     public async Task AJobKilledMidRun_ResumesExactlyTheRemainingItems()
     {
-        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "1200", "--latency-ms", "150", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
+        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "1200", "--latency-ms", "300", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
         using var doc = JsonDocument.Parse(await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)));
         var root = doc.RootElement;
         var demo = root.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "demo");
@@ -46,6 +46,8 @@ public sealed class JobCommandTests : IDisposable
             var jobs = JsonDocument.Parse((await _entrada.RunAsync("jobs", "list", "-o", "json")).Stdout).RootElement;
             if (jobs.GetArrayLength() > 0 && jobs[0].GetProperty("pending").GetInt32() < 1200)
             {
+                // Hold the job where it is: every further Graph call now waits a minute, so the kill lands mid-job.
+                await ControlAsync(root, HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
                 jobId = jobs[0].GetProperty("id").GetString()!;
                 jobs[0].GetProperty("status").GetString().ShouldBe("running");
                 break;
@@ -60,6 +62,7 @@ public sealed class JobCommandTests : IDisposable
         killed.GetProperty("status").GetString().ShouldBe("interrupted");
         killed.GetProperty("pending").GetInt32().ShouldBeGreaterThan(0, "the kill came before the end");
 
+        await ControlAsync(root, HttpMethod.Delete, "faults", null);
         var resume = await _entrada.RunAsync("jobs", "resume", jobId);
         resume.ExitCode.ShouldBe(0, resume.ToString());
         resume.Stdout.ShouldContain($"Job {jobId} completed");
@@ -78,6 +81,32 @@ public sealed class JobCommandTests : IDisposable
         var again = await _entrada.RunAsync("jobs", "resume", jobId);
         again.ExitCode.ShouldBe(2);
         again.Stderr.ShouldContain("has already completed");
+    }
+
+    private async Task ControlAsync(JsonElement emulator, HttpMethod method, string path, string? body)
+    {
+        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_caPath));
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        using var http = new HttpClient(handler);
+        using var request = new HttpRequestMessage(method, emulator.GetProperty("authorityHost").GetString() + "/_emulator/" + path);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", emulator.GetProperty("controlKey").GetString());
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     [Fact]
