@@ -9,6 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Graph.Models;
 using AuthenticationFailedException = Entrada.Core.AuthenticationFailedException;
 
+using Entrada.Graph.Testing;
+
 namespace Entrada.Graph.OAuth;
 
 /// <summary>
@@ -131,16 +133,7 @@ internal sealed class OAuthTester(GraphClientCache cache, OAuthCredentials crede
             checks.Add(new TestCheck("tenant", false, $"Graph answered but could not show the tenant: {translated.Message}"));
         }
 
-        var capabilities = new ConnectionCapabilities(connection.Method, new HashSet<string>(granted, StringComparer.OrdinalIgnoreCase));
-        var readiness = catalog.All
-            .Where(a => a.Descriptor.Target == ActionTarget.Graph)
-            .Select(a => ActionReadiness.Evaluate(a.Descriptor, capabilities))
-            .ToList();
-        var missing = readiness.Where(r => !r.Ready && r.MissingPermission is not null)
-            .SelectMany(r => new[] { r.MissingPermission! }.Concat(r.AlsoMissing))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var (readiness, missing) = GraphReadiness.Evaluate(catalog, connection.Method, granted);
         return new ConnectionTestReport
         {
             Connection = connection.Name,

@@ -125,16 +125,7 @@ internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalo
             }
         }
 
-        var capabilities = new ConnectionCapabilities(connection.Method, granted);
-        var readiness = catalog.All
-            .Where(a => a.Descriptor.Target == ActionTarget.Graph)
-            .Select(a => ActionReadiness.Evaluate(a.Descriptor, capabilities))
-            .ToList();
-        var missing = readiness.Where(r => !r.Ready && r.MissingPermission is not null)
-            .SelectMany(r => new[] { r.MissingPermission! }.Concat(r.AlsoMissing))
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var (readiness, missing) = GraphReadiness.Evaluate(catalog, connection.Method, granted);
         return new ConnectionTestReport
         {
             Connection = connection.Name,
