@@ -14,7 +14,9 @@ public sealed partial class PagesTests(ServerFixture server, BrowserFixture brow
     public async Task InitializeAsync()
     {
         _context = await _browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Url.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        _context.SetDefaultTimeout(30_000);
+        // Generous: on a 2-core machine the whole suite runs in parallel with these pages.
+        _context.SetDefaultTimeout(120_000);
+        _context.SetDefaultNavigationTimeout(120_000);
         _page = await _context.NewPageAsync();
     }
 
