@@ -1,18 +1,58 @@
+using System.Globalization;
 using Entrada.Bench;
+using Entrada.Bench.SideBySide;
 
-// Side-by-side figures, printed; not a timed test. Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator]
-var cases = args.Length == 0 ? ["emulator"] : args;
-foreach (var name in cases)
+// Side-by-side figures, printed; not a timed test.
+// Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator | members-add | users-disable | users-list]…
+//        [--quick] [--json FILE] [--naive-sample N]
+// With no case named, the three side-by-side cases run (members-add, users-disable, users-list).
+const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N]";
+var quick = false;
+string? json = null;
+int? naiveSample = null;
+var cases = new List<string>();
+for (var i = 0; i < args.Length; i++)
 {
-    switch (name)
+    switch (args[i])
     {
+        case "--quick":
+            quick = true;
+            break;
+        case "--json" when i + 1 < args.Length:
+            json = args[++i];
+            break;
+        case "--naive-sample" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var sample) && sample > 0:
+            naiveSample = sample;
+            i++;
+            break;
         case "emulator":
-            await EmulatorBenchmark.RunAsync();
+        case var name when SideBySideBenchmark.CaseNames.Contains(name):
+            if (!cases.Contains(args[i]))
+            {
+                cases.Add(args[i]);
+            }
+
             break;
         default:
-            Console.Error.WriteLine($"Unknown case '{name}'. Known cases: emulator.");
+            Console.Error.WriteLine($"Unknown or incomplete argument '{args[i]}'. {Usage}");
             return 2;
     }
+}
+
+if (cases.Count == 0)
+{
+    cases.AddRange(SideBySideBenchmark.CaseNames);
+}
+
+if (cases.Contains("emulator"))
+{
+    await EmulatorBenchmark.RunAsync();
+}
+
+var sideBySide = cases.Where(c => c != "emulator").ToList();
+if (sideBySide.Count > 0)
+{
+    await SideBySideBenchmark.RunAsync(new BenchSettings(quick, json, naiveSample, sideBySide));
 }
 
 return 0;

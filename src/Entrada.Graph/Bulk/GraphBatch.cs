@@ -78,6 +78,13 @@ internal static class GraphBatch
                 var collection = new BatchRequestContentCollection(run.Client, MaxStepsPerBatch);
                 foreach (var step in pending)
                 {
+                    // A step sent again (throttled) still has its body stream read to the end by the
+                    // first batch: rewind it, or the retry carries an empty body.
+                    if (step.Request.Content is { CanSeek: true } body)
+                    {
+                        body.Position = 0;
+                    }
+
                     await collection.AddBatchRequestStepAsync(step.Request, step.Id).ConfigureAwait(false);
                 }
 

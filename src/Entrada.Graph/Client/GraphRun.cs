@@ -49,8 +49,14 @@ internal sealed class GraphRun
     /// <summary>Counters of a bulk run.</summary>
     public Bulk.BulkCounters Bulk { get; } = new();
 
+    /// <summary>How many <c>$batch</c>es a run starts with in flight.</summary>
+    public const int InitialInFlight = 4;
+
+    /// <summary>The most <c>$batch</c>es a run has in flight (the benchmark's lower bound uses it too).</summary>
+    public const int MaxInFlight = 8;
+
     /// <summary>How many requests of this run may be in flight, adapted to throttling.</summary>
-    public Bulk.AdaptiveLimiter Limiter { get; } = new(initial: 4, max: 8);
+    public Bulk.AdaptiveLimiter Limiter { get; } = new(initial: InitialInFlight, max: MaxInFlight);
 
     /// <summary>Reports bulk progress (with an optional message) to the run's progress sink.</summary>
     public void ReportBulk(string? message) =>
