@@ -36,7 +36,7 @@ internal static class GraphBatch
     public const int MaxStepsPerBatch = 20;
 
     /// <summary>How many times throttled steps are sent again.</summary>
-    public const int MaxThrottleRounds = 6;
+    public const int MaxThrottleRounds = 40;
 
     /// <summary>
     /// Sends the steps and returns each one's answer by id (empty in a dry run). The
