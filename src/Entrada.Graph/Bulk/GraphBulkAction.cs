@@ -14,8 +14,15 @@ namespace Entrada.Graph.Bulk;
 internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult>
     where TInput : class, IBulkInput
 {
-    /// <summary>Items per checkpoint: enough for 20 full <c>$batch</c>es of per-item requests.</summary>
-    public const int SliceSize = 400;
+    /// <summary>Items per checkpoint by default: enough for 20 full <c>$batch</c>es of per-item requests.</summary>
+    public const int DefaultSliceSize = 400;
+
+    /// <summary>
+    /// Items per checkpoint. An action that packs many items into one request (20 members per
+    /// PATCH) takes a bigger slice, so that a slice still fills every <c>$batch</c> the limiter
+    /// allows in flight.
+    /// </summary>
+    protected virtual int SliceSize => DefaultSliceSize;
 
     /// <summary>The same input acting on other items.</summary>
     protected abstract TInput WithItems(TInput input, IReadOnlyList<string> items);

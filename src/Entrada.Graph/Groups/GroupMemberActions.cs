@@ -82,6 +82,9 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
     /// <summary>Graph's limit of references per members@odata.bind PATCH.</summary>
     public const int MembersPerPatch = 20;
 
+    /// <summary>Eight full <c>$batch</c>es (the most in flight) of 20 PATCHes of 20 members per checkpoint.</summary>
+    protected override int SliceSize => 8 * GraphBatch.MaxStepsPerBatch * MembersPerPatch;
+
     public override ActionDescriptor Descriptor { get; } = Graph(
         "groups.members.add",
         "Adds members to a group, 20 per request and 20 requests per batch; reports each as done, unchanged (already a member) or failed.",
