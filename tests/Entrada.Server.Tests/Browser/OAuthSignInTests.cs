@@ -122,6 +122,22 @@ public sealed partial class OAuthSignInTests(ServerFixture server, BrowserFixtur
         }
     }
 
+    [Fact]
+    public async Task AnAppWithoutConsent_ShowsNeedAdminApproval_WithTheAdminConsentLink()
+    {
+        var member = await SomeMemberAsync(skip: 6);
+        await SignInWithKeyAsync();
+        await CreateOAuthConnectionOnTheAddPageAsync("OAuth no consent", server.NoConsentApp);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Microsoft" }).ClickAsync();
+        await PickUserOnTheEmulatorAsync(member, null);
+
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Need admin approval" })).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("#sign-in-error")).ToHaveAttributeAsync("data-code", "AADSTS65001");
+        var link = _page.Locator("#admin-consent-link");
+        (await link.GetAttributeAsync("href")).ShouldBe($"{server.Emulator.AuthorityHost.GetLeftPart(UriPartial.Authority)}/{server.Emulator.TenantId}/adminconsent?client_id={server.NoConsentApp.ClientId}");
+        await ShotAsync("26-oauth-need-admin-approval");
+    }
+
     private async Task<EmulatedUser> SomeMemberAsync(int skip)
     {
         var run = await server.RunAsync("users.list", new JsonObject { ["max"] = 40 });
@@ -132,7 +148,7 @@ public sealed partial class OAuthSignInTests(ServerFixture server, BrowserFixtur
             .First();
     }
 
-    private async Task CreateOAuthConnectionOnTheAddPageAsync(string name)
+    private async Task CreateOAuthConnectionOnTheAddPageAsync(string name, EmulatorApp? app = null)
     {
         await _page.GotoAsync("/connections/new");
         await _page.GetByRole(AriaRole.Textbox, new() { Name = "Name", Exact = true }).FillAsync(name);
@@ -142,7 +158,7 @@ public sealed partial class OAuthSignInTests(ServerFixture server, BrowserFixtur
         await _page.GetByLabel("Graph endpoint").FillAsync(server.Emulator.GraphEndpoint.ToString());
         await _page.Locator("#caCertificate").FillAsync(server.Emulator.CaCertificatePem);
         await _page.GetByLabel("Tenant ID").FillAsync(server.Emulator.TenantId);
-        await _page.GetByLabel("Client ID").FillAsync(server.DemoApp.ClientId);
+        await _page.GetByLabel("Client ID").FillAsync((app ?? server.DemoApp).ClientId);
         await _page.GetByRole(AriaRole.Button, new() { Name = "Create connection" }).ClickAsync();
         await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = $"Connection: {name}" })).ToBeVisibleAsync();
         await Assertions.Expect(_page.Locator("main .notice")).ToContainTextAsync("Sign in with Microsoft below to use it.");
