@@ -148,6 +148,17 @@ internal static class ControlApi
             using var certificate = X509Certificate2.CreateFromPem(pem);
             return context.State.AddAppCertificate(clientId, certificate) ? Results.NoContent() : NotFound(clientId);
         });
+        group.MapPost("/apps/{clientId}/redirectUris", async (string clientId, HttpRequest request) =>
+        {
+            using var doc = await JsonDocument.ParseAsync(request.Body);
+            var uri = doc.RootElement.TryGetProperty("uri", out var u) ? u.GetString() : null;
+            if (uri is null || !Uri.IsWellFormedUriString(uri, UriKind.Absolute))
+            {
+                return Results.Json(new { error = "invalid_request", message = "Give 'uri': the absolute redirect URI to register." }, statusCode: 400);
+            }
+
+            return context.State.AddAppRedirectUri(clientId, uri) ? Results.NoContent() : NotFound(clientId);
+        });
         group.MapPost("/apps/{clientId}/secrets", async (string clientId, HttpRequest request) =>
         {
             using var doc = await JsonDocument.ParseAsync(request.Body);

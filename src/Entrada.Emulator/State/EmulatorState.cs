@@ -299,6 +299,29 @@ public sealed class EmulatorState
         }
     }
 
+    /// <summary>Registers a redirect URI on an app (the portal's Authentication blade); a URI already there is kept once.</summary>
+    /// <param name="clientId">The app's client ID.</param>
+    /// <param name="redirectUri">The absolute redirect URI.</param>
+    /// <returns>Whether the app exists.</returns>
+    public bool AddAppRedirectUri(string clientId, string redirectUri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(redirectUri);
+        lock (Sync)
+        {
+            if (!Apps.TryGetValue(clientId, out var app))
+            {
+                return false;
+            }
+
+            if (!app.RedirectUris.Contains(redirectUri, StringComparer.Ordinal))
+            {
+                app.RedirectUris.Add(redirectUri);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>Grants or revokes (admin consent) an application permission on an app.</summary>
     /// <param name="clientId">The app's client ID.</param>
     /// <param name="permission">e.g. <c>User.Read.All</c>.</param>

@@ -59,4 +59,23 @@ internal static class DemoTenant
         await testing.TestSavedAsync(connection.Name, cancellationToken, Core.Audit.AuditInterfaces.Cli, "serve --demo");
         return connection;
     }
+
+    /// <summary>
+    /// Registers the server's OAuth callback on the emulated tenant's apps, as an administrator
+    /// adds a redirect URI to an app registration, so that OAuth connections to the demo tenant can
+    /// sign in from the pages. Both loopback spellings are registered (any port matches).
+    /// </summary>
+    public static void RegisterRedirectUris(EmulatorServer emulator, Uri serverUrl)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        ArgumentNullException.ThrowIfNull(serverUrl);
+        var hosts = serverUrl.IsLoopback ? new[] { serverUrl.Authority, $"localhost:{serverUrl.Port}", $"127.0.0.1:{serverUrl.Port}" } : [serverUrl.Authority];
+        foreach (var app in emulator.Apps)
+        {
+            foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                emulator.State.AddAppRedirectUri(app.ClientId, $"{serverUrl.Scheme}://{host}{OAuth.WebSignIns.CallbackPath}");
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@ using Entrada.Server.Apis;
 using Entrada.Server.Authentication;
 using Entrada.Server.Demo;
 using Entrada.Server.Keys;
+using Entrada.Server.OAuth;
 using Entrada.Server.Pages;
 using Entrada.Server.Runs;
 using Microsoft.AspNetCore.Authentication;
@@ -92,7 +93,13 @@ internal sealed class EntradaServer : IAsyncDisposable
             await app.Services.GetRequiredService<RunStore>().MarkInterruptedAsync(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-            return new EntradaServer(app, new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal)), created, emulator);
+            var url = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
+            if (emulator is not null)
+            {
+                DemoTenant.RegisterRedirectUris(emulator, url);
+            }
+
+            return new EntradaServer(app, url, created, emulator);
         }
         catch
         {
@@ -171,6 +178,7 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddSingleton<RunService>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<DraftSecrets>();
+        services.AddSingleton<WebSignIns>();
         services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));
 
         // The cookie and antiforgery keys live in the same key ring as the secrets at rest.
@@ -223,6 +231,9 @@ internal sealed class EntradaServer : IAsyncDisposable
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/Error");
+            // The identity platform's redirect is a cross-site navigation: the SameSite=Strict
+            // session cookie does not come with it. The callback is checked by its state instead.
+            o.Conventions.AllowAnonymousToPage("/Connections/OAuthCallback");
         });
 
         var app = builder.Build();
@@ -233,7 +244,7 @@ internal sealed class EntradaServer : IAsyncDisposable
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.XFrameOptions = "DENY";
             http.Response.Headers["Referrer-Policy"] = "no-referrer";
-            http.Response.Headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'";
+            http.Response.Headers.ContentSecurityPolicy = ContentSecurity.Policy();
             await next(http);
         });
         app.UseAuthentication();

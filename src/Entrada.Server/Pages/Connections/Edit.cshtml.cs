@@ -1,12 +1,15 @@
 using Entrada.Core;
 using Entrada.Core.Testing;
 using Entrada.Server.Apis;
+using Entrada.Server.Hosting;
+using Entrada.Server.OAuth;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Entrada.Server.Pages.Connections;
 
-internal sealed class EditModel(ConnectionService connections) : EntradaPageModel
+internal sealed class EditModel(ConnectionService connections, WebSignIns signIns) : EntradaPageModel
 {
     [BindProperty(SupportsGet = false)]
     public ConnectionForm Form { get; set; } = new();
@@ -20,7 +23,13 @@ internal sealed class EditModel(ConnectionService connections) : EntradaPageMode
 
     public ConnectionFieldsModel Fields => new(Form, Errors, IsEdit: true, Existing, Draft: null);
 
-    public async Task<IActionResult> OnGetAsync(string name, bool? created, CancellationToken cancellationToken)
+    /// <summary>Whether this is an OAuth connection (it signs in as a person).</summary>
+    public bool IsOAuth => Existing?.Method == "oauth";
+
+    /// <summary>The callback URI this server gives the identity platform; the app registration must list it.</summary>
+    public Uri RedirectUri => WebSignIns.RedirectUriFor(Request);
+
+    public async Task<IActionResult> OnGetAsync(string name, bool? created, bool? signedIn, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(name, cancellationToken))
         {
@@ -31,7 +40,13 @@ internal sealed class EditModel(ConnectionService connections) : EntradaPageMode
         Report = connections.LastReport(Existing!.Name);
         if (created == true)
         {
-            Message = $"Connection '{Existing.Name}' created.";
+            Message = IsOAuth
+                ? $"Connection '{Existing.Name}' created. Sign in with Microsoft below to use it."
+                : $"Connection '{Existing.Name}' created.";
+        }
+        else if (signedIn == true && Existing.SignedInUser is { } user)
+        {
+            Message = $"Signed in as {user}.";
         }
 
         return Page();
@@ -85,6 +100,57 @@ internal sealed class EditModel(ConnectionService connections) : EntradaPageMode
         return Page();
     }
 
+    public async Task<IActionResult> OnPostSignInAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(name, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        Form = ConnectionForm.From(Existing!);
+        try
+        {
+            var start = await signIns.BeginAsync(Existing!.Name, RedirectUri, cancellationToken);
+            // Ties the callback to this browser: it comes back as a cross-site navigation, which
+            // carries a Lax cookie but not the Strict session cookie.
+            Response.Cookies.Append(WebSignIns.BrowserCookie, start.State, new CookieOptions
+            {
+                HttpOnly = true,
+                Secure = Request.IsHttps,
+                SameSite = SameSiteMode.Lax,
+                Path = WebSignIns.CallbackPath,
+                Expires = start.ExpiresAt,
+            });
+            return Redirect(start.AuthorizationUrl.ToString());
+        }
+        catch (EntradaException ex)
+        {
+            Fail(ex);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostSignOutAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!await LoadAsync(name, cancellationToken))
+        {
+            return NotFoundPage();
+        }
+
+        try
+        {
+            Existing = ConnectionView.From(await signIns.SignOutAsync(Existing!.Name, Caller, cancellationToken));
+            Message = $"Signed out of '{Existing.Name}': its tokens were removed. Sign in again to use it.";
+        }
+        catch (EntradaException ex)
+        {
+            Fail(ex);
+        }
+
+        Form = ConnectionForm.From(Existing!);
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string name, CancellationToken cancellationToken)
     {
         if (!await LoadAsync(name, cancellationToken))
@@ -109,7 +175,14 @@ internal sealed class EditModel(ConnectionService connections) : EntradaPageMode
     {
         try
         {
-            Existing = ConnectionView.From(await connections.GetAsync(name, cancellationToken));
+            var connection = await connections.GetAsync(name, cancellationToken);
+            Existing = ConnectionView.From(connection);
+            if (connection.Method == Core.Connections.ConnectionMethod.OAuth)
+            {
+                // The Sign in form redirects to the identity platform.
+                Response.Headers.ContentSecurityPolicy = ContentSecurity.Policy(connection.Cloud.AuthorityHost);
+            }
+
             return true;
         }
         catch (ConnectionNotFoundException ex)
