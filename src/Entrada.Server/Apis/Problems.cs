@@ -18,7 +18,8 @@ internal static class Problems
     /// <summary>The status for an error: 404 unknown name, 409 taken name, 400 invalid input, 502 the remote service, 403 a missing permission.</summary>
     public static int StatusOf(EntradaException exception) => exception switch
     {
-        ConnectionNotFoundException or UnknownActionException or ApiKeyNotFoundException or RunNotFoundException => StatusCodes.Status404NotFound,
+        ConnectionNotFoundException or UnknownActionException or ApiKeyNotFoundException or RunNotFoundException or Core.Jobs.JobNotFoundException => StatusCodes.Status404NotFound,
+        Core.Jobs.JobFinishedException => StatusCodes.Status409Conflict,
         ConnectionAlreadyExistsException => StatusCodes.Status409Conflict,
         GraphRequestException { Status: 404 } => StatusCodes.Status404NotFound,
         GraphRequestException { Status: 400 } => StatusCodes.Status400BadRequest,

@@ -256,6 +256,7 @@ internal sealed class EntradaServer : IAsyncDisposable
         api.MapActionsApi();
         api.MapRunsApi();
         api.MapAuditApi();
+        api.MapJobsApi();
         api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
         app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
