@@ -66,9 +66,10 @@ public sealed partial class PagesTests(ServerFixture server, BrowserFixture brow
         await ShotAsync("04-connection-page", fullPage: true);
 
         // Actions: users.list shows a table and JSON.
-        await _page.GotoAsync("/actions");
-        await _page.GetByLabel("Connection", new() { Exact = true }).SelectOptionAsync("Browser tenant");
-        await _page.WaitForURLAsync(UrlWith("connection=Browser"));
+        // Choosing the connection by URL: when "Browser tenant" is already the first (default)
+        // choice, selecting it fires no change event, and waiting for a navigation would hang.
+        await _page.GotoAsync("/actions?connection=Browser%20tenant");
+        await Assertions.Expect(_page.GetByLabel("Connection", new() { Exact = true })).ToHaveValueAsync("Browser tenant");
         await _page.GetByLabel("Action", new() { Exact = true }).SelectOptionAsync("users.list");
         await _page.WaitForURLAsync(UrlWith("action=users.list"));
         await Assertions.Expect(_page.GetByText("Stop after this many items")).ToBeVisibleAsync();
