@@ -79,6 +79,17 @@ public sealed record JobRecord
     public DateTimeOffset UpdatedAt { get; init; }
 }
 
+/// <summary>A job as every edge shows it: its progress, not the input it keeps for resuming.</summary>
+public sealed record JobSummary(string Id, string Action, string Connection, string Status, int Total, int Done, int Unchanged, int Failed, int Pending, string Interface, string? Actor, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The summary of a job.</summary>
+    public static JobSummary From(JobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new(job.Id, job.Action, job.Connection, job.Status, job.Total, job.Done, job.Unchanged, job.Failed, job.Total - job.Finished, job.Interface, job.Actor, job.Error, job.CreatedAt, job.UpdatedAt);
+    }
+}
+
 /// <summary>
 /// Keeps bulk jobs and their items in the database. Item states are checkpointed in
 /// transactions as work finishes, so a job killed at any moment can be resumed with exactly the

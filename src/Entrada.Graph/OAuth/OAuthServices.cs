@@ -21,7 +21,6 @@ internal static class OAuthServices
             sp.GetService<ILoggerFactory>()?.CreateLogger<OAuthSignIn>()));
         services.TryAddSingleton(sp => new OAuthWebSignIn(sp.GetRequiredService<OAuthSignIn>(), sp.GetRequiredService<DelegatedScopes>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConnectionTester, OAuthTester>();
-        services.AddSingleton<IActionPreflight, DelegatedPreflight>();
         return services;
     }
 }

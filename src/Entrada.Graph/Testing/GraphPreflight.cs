@@ -8,9 +8,11 @@ using Entrada.Graph.Credentials;
 namespace Entrada.Graph.Testing;
 
 /// <summary>
-/// Before a Graph action runs on an App Registration connection, reads the permissions in the
-/// connection's (cached) token and refuses the run, naming the permission to grant and the
-/// consent URL, when the action cannot succeed — before any request to Graph is sent.
+/// Before a Graph action runs, reads the permissions in the connection's (cached) token — the
+/// application roles of an App Registration, the delegated scopes of an OAuth sign-in — and
+/// refuses the run, naming the permission to grant and the consent URL, when the action cannot
+/// succeed, before any request to Graph is sent. An OAuth connection nobody signed in to is told
+/// to sign in.
 /// </summary>
 internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
 {
@@ -18,30 +20,41 @@ internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(connection);
-        if (action.Target != ActionTarget.Graph || connection.Method != ConnectionMethod.AppRegistration)
+        if (action.Target != ActionTarget.Graph || connection.Method == ConnectionMethod.Ldap)
         {
             return;
         }
 
-        var graph = cache.Get(connection);
-        var token = await graph.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        var delegated = connection.Method == ConnectionMethod.OAuth;
+        if (delegated && connection.OAuth?.TokenCache is null)
+        {
+            throw OAuth.OAuthErrors.NotSignedIn(connection);
+        }
+
+        var token = await cache.Get(connection).GetTokenAsync(cancellationToken).ConfigureAwait(false);
         if (action.PermissionFor(connection.Method) is not { } requirement)
         {
             return;
         }
 
-        var granted = AccessTokenClaims.Parse(token.Token).Granted;
+        // Application tokens carry roles; delegated ones carry scp.
+        var claims = AccessTokenClaims.Parse(token.Token);
+        var granted = delegated ? claims.Scopes : claims.Granted;
         var readiness = ActionReadiness.Evaluate(action, new ConnectionCapabilities(connection.Method, granted));
         if (readiness.Ready)
         {
             return;
         }
 
-        var consent = connection.Cloud.AdminConsentUrl(connection.TenantId ?? "?", connection.ClientId ?? "?");
+        var consent = connection.Cloud.AdminConsentUrl(connection.TenantId ?? (delegated ? "organizations" : "?"), connection.ClientId ?? "?");
+        var kind = delegated ? "Delegated" : "Application";
+        var then = delegated
+            ? $"Then sign in again with 'entrada connections sign-in \"{connection.Name}\"'."
+            : $"Then run 'entrada connections test \"{connection.Name}\"'.";
         throw new PermissionMissingException(
             $"Connection '{connection.Name}' cannot run '{action.Id}'. {readiness.Reason} "
-            + $"An administrator adds it under the app registration's API permissions (Microsoft Graph → Application permissions) and grants admin consent, or opens {consent}. "
-            + $"Then run 'entrada connections test \"{connection.Name}\"'.",
+            + $"An administrator adds it under the app registration's API permissions (Microsoft Graph → {kind} permissions) and grants admin consent, or opens {consent}. "
+            + then,
             requirement.IsMetBy(granted) ? readiness.MissingPermission : requirement.Least);
     }
 }

@@ -6,14 +6,8 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Entrada.Server.Apis;
 
-/// <summary>A durable bulk job as the API shows it: its progress, not its stored input.</summary>
-internal sealed record JobView(string Id, string Action, string Connection, string Status, int Total, int Done, int Unchanged, int Failed, int Pending, string Interface, string? Actor, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static JobView From(JobRecord j) => new(j.Id, j.Action, j.Connection, j.Status, j.Total, j.Done, j.Unchanged, j.Failed, j.Total - j.Finished, j.Interface, j.Actor, j.Error, j.CreatedAt, j.UpdatedAt);
-}
-
 /// <summary>A job with each item's state.</summary>
-internal sealed record JobDetailView(JobView Job, IReadOnlyList<JobItem> Items);
+internal sealed record JobDetailView(JobSummary Job, IReadOnlyList<JobItem> Items);
 
 /// <summary>
 /// <c>/api/v1/jobs</c>: every bulk run is a durable job; here its progress (done, unchanged,
@@ -30,15 +24,15 @@ internal static class JobsApi
         return group;
     }
 
-    private static async Task<Ok<JobView[]>> ListAsync(int? limit, JobStore jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await jobs.ListAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(JobView.From).ToArray());
+    private static async Task<Ok<JobSummary[]>> ListAsync(int? limit, JobStore jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await jobs.ListAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(JobSummary.From).ToArray());
 
     private static async Task<Ok<JobDetailView>> GetAsync(string id, JobStore jobs, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken);
-        return TypedResults.Ok(new JobDetailView(JobView.From(job), await jobs.ItemsAsync(job.Id, null, cancellationToken)));
+        return TypedResults.Ok(new JobDetailView(JobSummary.From(job), await jobs.ItemsAsync(job.Id, null, cancellationToken)));
     }
 
-    private static async Task<Ok<JobView>> CancelAsync(string id, JobStore jobs, CancellationToken cancellationToken) =>
-        TypedResults.Ok(JobView.From(await jobs.RequestCancelAsync(id, cancellationToken)));
+    private static async Task<Ok<JobSummary>> CancelAsync(string id, JobStore jobs, CancellationToken cancellationToken) =>
+        TypedResults.Ok(JobSummary.From(await jobs.RequestCancelAsync(id, cancellationToken)));
 }

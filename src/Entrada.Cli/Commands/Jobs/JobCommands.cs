@@ -33,7 +33,7 @@ internal sealed class JobsListCommand(JobStore jobs, CliOutput output) : AsyncCo
         var list = await jobs.ListAsync(Math.Clamp(settings.Limit, 1, 1000), cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(list.Select(JobView.From));
+            output.WriteJson(list.Select(JobSummary.From));
             return ExitCodes.Success;
         }
 
@@ -63,11 +63,11 @@ internal sealed class JobsShowCommand(JobStore jobs, CliOutput output) : AsyncCo
         var items = await jobs.ItemsAsync(job.Id, null, cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(new { job = JobView.From(job), items });
+            output.WriteJson(new { job = JobSummary.From(job), items });
             return ExitCodes.Success;
         }
 
-        output.WriteProperties(JsonSerializer.SerializeToNode(JobView.From(job), CliOutput.Json));
+        output.WriteProperties(JsonSerializer.SerializeToNode(JobSummary.From(job), CliOutput.Json));
         var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("Item").AddColumn("State").AddColumn("Message");
         foreach (var item in items.Take(200))
         {
@@ -95,7 +95,7 @@ internal sealed class JobsResumeCommand(ActionRunner runner, JobStore jobs, CliO
         var job = await jobs.GetAsync(settings.Id, cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(new { job = JobView.From(job), result = result.Value });
+            output.WriteJson(new { job = JobSummary.From(job), result = result.Value });
         }
         else
         {
@@ -114,7 +114,7 @@ internal sealed class JobsCancelCommand(JobStore jobs, CliOutput output) : Async
         var job = await jobs.RequestCancelAsync(settings.Id, cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(JobView.From(job));
+            output.WriteJson(JobSummary.From(job));
         }
         else
         {
@@ -125,10 +125,4 @@ internal sealed class JobsCancelCommand(JobStore jobs, CliOutput output) : Async
 
         return ExitCodes.Success;
     }
-}
-
-/// <summary>A job as the CLI shows it (the input is kept for resuming, not shown).</summary>
-internal sealed record JobView(string Id, string Action, string Connection, string Status, int Total, int Done, int Unchanged, int Failed, int Pending, string Interface, string? Actor, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static JobView From(JobRecord j) => new(j.Id, j.Action, j.Connection, j.Status, j.Total, j.Done, j.Unchanged, j.Failed, j.Total - j.Finished, j.Interface, j.Actor, j.Error, j.CreatedAt, j.UpdatedAt);
 }
