@@ -24,7 +24,7 @@ public sealed class JobCommandTests : IDisposable
     [Fact]
     public async Task AJobKilledMidRun_ResumesExactlyTheRemainingItems()
     {
-        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "1200", "--latency-ms", "400", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
+        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "2400", "--latency-ms", "400", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
         using var doc = JsonDocument.Parse(await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)));
         var root = doc.RootElement;
         var demo = root.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "demo");
@@ -35,7 +35,7 @@ public sealed class JobCommandTests : IDisposable
         var list = await _entrada.RunAsync("run", "users.list", "-c", "Tenant", "--set", "select=id", "-o", "ndjson");
         list.ExitCode.ShouldBe(0, list.ToString());
         var ids = list.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetString()!).ToList();
-        ids.Count.ShouldBe(1200);
+        ids.Count.ShouldBe(2400);
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
         var run = RunningEntrada.Start(_entrada, "run", "users.disable", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
@@ -81,7 +81,7 @@ public sealed class JobCommandTests : IDisposable
         var shown = JsonDocument.Parse((await _entrada.RunAsync("jobs", "show", jobId, "-o", "json")).Stdout).RootElement;
         shown.GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
         var items = shown.GetProperty("items").EnumerateArray().ToList();
-        items.Select(i => i.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 1200), "every item reported exactly once");
+        items.Select(i => i.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 2400), "every item reported exactly once");
         items.Select(i => i.GetProperty("item").GetString()).ShouldBe(ids);
         items.ShouldAllBe(i => i.GetProperty("state").GetString() == "done" || i.GetProperty("state").GetString() == "unchanged");
 

@@ -129,13 +129,17 @@ public sealed partial class ActionRunner(
 
             if (descriptor.Bulk && !request.DryRun && input is IBulkInput bulk)
             {
-                var job = resumed ?? await jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken);
-                if (resumed is not null)
+                if (resumed is null)
                 {
-                    await jobs.SetStatusAsync(job.Id, JobStatuses.Running, null, cancellationToken);
+                    // A new job has nothing finished yet: no need to read its items back.
+                    var job = await jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken);
+                    tracker = jobs.TrackNew(job);
                 }
-
-                tracker = await jobs.TrackAsync(job, cancellationToken);
+                else
+                {
+                    await jobs.SetStatusAsync(resumed.Id, JobStatuses.Running, null, cancellationToken);
+                    tracker = await jobs.TrackAsync(resumed, cancellationToken);
+                }
             }
 
             context = new ActionContext(connection, services)
@@ -207,6 +211,10 @@ public sealed partial class ActionRunner(
             LogRunFailed(logger, descriptor.Id, connectionName, error);
             await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, error, context, count);
             throw;
+        }
+        finally
+        {
+            tracker?.Dispose();
         }
     }
 

@@ -127,21 +127,23 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
 
         await using (var item = db.CreateCommand())
         {
+            // One statement for all the items (SQLite expands the JSON array), not one per item.
             item.Transaction = transaction;
-            item.CommandText = "INSERT INTO job_items (job_id, idx, item, state) VALUES ($job, $idx, $item, 'pending');";
-            var idx = item.Parameters.Add("$idx", SqliteType.Integer);
-            var value = item.Parameters.Add("$item", SqliteType.Text);
+            item.CommandText = "INSERT INTO job_items (job_id, idx, item, state) SELECT $job, key, value, 'pending' FROM json_each($items);";
             item.Parameters.AddWithValue("$job", id);
-            for (var i = 0; i < items.Count; i++)
-            {
-                idx.Value = i;
-                value.Value = items[i];
-                await item.ExecuteNonQueryAsync(cancellationToken);
-            }
+            item.Parameters.AddWithValue("$items", System.Text.Json.JsonSerializer.Serialize(items));
+            await item.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return (await FindAsync(id, cancellationToken))!;
+    }
+
+    /// <summary>A tracker for a job just created: nothing is finished yet.</summary>
+    public JobTracker TrackNew(JobRecord job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new JobTracker(this, job, []);
     }
 
     /// <summary>A tracker for a job, knowing the items already finished.</summary>

@@ -5,10 +5,12 @@ namespace Entrada.Core.Jobs;
 /// <summary>
 /// What a bulk action sees of its durable job: which items an earlier run already finished (skip
 /// them), and where to checkpoint items as they finish. Checkpoints are written in the order
-/// given and are durable when <see cref="RecordAsync"/> returns.
+/// given and are durable when <see cref="RecordAsync"/> returns. Safe to use from concurrent
+/// slices: checkpoints are written one at a time.
 /// </summary>
-public sealed class JobTracker
+public sealed class JobTracker : IDisposable
 {
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly JobStore _store;
     private readonly ConcurrentDictionary<int, JobItem> _finished;
     private int _sinceCancelCheck;
@@ -43,20 +45,31 @@ public sealed class JobTracker
     public async Task RecordAsync(IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var fresh = items.Where(i => !_finished.ContainsKey(i.Index)).ToList();
-        if (fresh.Count == 0)
+        int recorded;
+        await _writer.WaitAsync(CancellationToken.None);
+        try
         {
-            return;
+            var fresh = items.Where(i => !_finished.ContainsKey(i.Index)).ToList();
+            if (fresh.Count == 0)
+            {
+                return;
+            }
+
+            // Durable first: once recorded in memory an item is never sent again by this run.
+            await _store.RecordAsync(Id, fresh, CancellationToken.None);
+            foreach (var item in fresh)
+            {
+                _finished.TryAdd(item.Index, item);
+            }
+
+            recorded = fresh.Count;
+        }
+        finally
+        {
+            _writer.Release();
         }
 
-        // Durable first: once recorded in memory an item is never sent again by this run.
-        await _store.RecordAsync(Id, fresh, CancellationToken.None);
-        foreach (var item in fresh)
-        {
-            _finished.TryAdd(item.Index, item);
-        }
-
-        if (Interlocked.Add(ref _sinceCancelCheck, fresh.Count) >= 100)
+        if (Interlocked.Add(ref _sinceCancelCheck, recorded) >= 100)
         {
             Interlocked.Exchange(ref _sinceCancelCheck, 0);
             if (await _store.IsCancelRequestedAsync(Id, cancellationToken))
@@ -65,6 +78,9 @@ public sealed class JobTracker
             }
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _writer.Dispose();
 }
 
 /// <summary>Someone ran <c>entrada jobs cancel</c> on a running job.</summary>

@@ -46,7 +46,7 @@ public sealed class EntradaDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON;", cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", cancellationToken);
             if (Volatile.Read(ref _migrated) == 0)
             {
                 await MigrateAsync(connection, cancellationToken);

@@ -35,6 +35,9 @@ internal static class GraphBatch
     /// <summary>Graph's limit of requests per <c>$batch</c>.</summary>
     public const int MaxStepsPerBatch = 20;
 
+    /// <summary>The id of the <paramref name="index"/>th step of a list of steps.</summary>
+    public static string StepId(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>How many times throttled steps are sent again.</summary>
     public const int MaxThrottleRounds = 40;
 
@@ -157,6 +160,13 @@ internal static class GraphBatch
     private static bool IsTransient(Exception ex, CancellationToken cancellationToken, out TimeSpan? retryAfter)
     {
         retryAfter = null;
+
+        // The SDK's retry handler, out of retries, throws every attempt's failure together: the last one counts.
+        if (ex is AggregateException { InnerExceptions.Count: > 0 } all)
+        {
+            ex = all.InnerExceptions[^1];
+        }
+
         switch (ex)
         {
             case Microsoft.Kiota.Abstractions.ApiException api when api.ResponseStatusCode is 429 or 503 or 504:

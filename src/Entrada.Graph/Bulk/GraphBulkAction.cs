@@ -7,9 +7,11 @@ namespace Entrada.Graph.Bulk;
 
 /// <summary>
 /// A bulk Graph action run as a durable job: the items an earlier run finished are skipped, the
-/// rest are worked through in slices, and each slice's outcomes are checkpointed in the job
-/// before the next slice starts — so a process killed at any moment loses at most one slice of
-/// bookkeeping (and the actions are idempotent, so resending it changes nothing twice).
+/// rest are worked through in slices, several slices at once so the requests of one overlap the
+/// reads, writes and checkpoint of the next (the run's <see cref="AdaptiveLimiter"/> still bounds
+/// the <c>$batch</c>es in flight). Each slice's outcomes are checkpointed in the job as soon as the
+/// slice ends, so a process killed at any moment loses at most the bookkeeping of the slices in
+/// flight — and the actions are idempotent, so resending those changes nothing twice.
 /// </summary>
 internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult>
     where TInput : class, IBulkInput
@@ -17,17 +19,25 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
     /// <summary>Items per checkpoint by default: enough for 20 full <c>$batch</c>es of per-item requests.</summary>
     public const int DefaultSliceSize = 400;
 
+    /// <summary>Slices in flight by default: with 400 per-item requests each, enough to keep every <c>$batch</c> the limiter allows busy.</summary>
+    public const int DefaultSlicesInFlight = 3;
+
     /// <summary>
     /// Items per checkpoint. An action that packs many items into one request (20 members per
-    /// PATCH) takes a bigger slice, so that a slice still fills every <c>$batch</c> the limiter
-    /// allows in flight.
+    /// PATCH) takes a bigger slice, so that a slice still fills several <c>$batch</c>es.
     /// </summary>
     protected virtual int SliceSize => DefaultSliceSize;
+
+    /// <summary>How many slices run at once.</summary>
+    protected virtual int SlicesInFlight => DefaultSlicesInFlight;
 
     /// <summary>The same input acting on other items.</summary>
     protected abstract TInput WithItems(TInput input, IReadOnlyList<string> items);
 
-    /// <summary>Acts on the items of <paramref name="input"/>; returns one result per item, in order.</summary>
+    /// <summary>
+    /// Acts on the items of <paramref name="input"/>; returns one result per item, in order. Slices
+    /// of one run may run concurrently; anything shared between them lives on <paramref name="run"/>.
+    /// </summary>
     protected abstract Task<BulkResult> RunSliceAsync(TInput input, GraphRun run, CancellationToken cancellationToken);
 
     protected sealed override async Task<BulkResult> RunAsync(TInput input, GraphRun run, CancellationToken cancellationToken)
@@ -50,25 +60,78 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
             run.ReportBulk($"Resuming job {job.Id}: {job.PreviouslyFinished} of {items.Count} items were finished before; {pending.Count} to go.");
         }
 
-        foreach (var slice in pending.Chunk(SliceSize))
+        await ForEachSliceAsync(pending.Chunk(SliceSize), SlicesInFlight, async (slice, token) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var result = await RunSliceAsync(WithItems(input, [.. slice.Select(i => items[i])]), run, cancellationToken).ConfigureAwait(false);
+            var result = await RunSliceAsync(WithItems(input, [.. slice.Select(i => items[i])]), run, token).ConfigureAwait(false);
             if (result.Items.Count != slice.Length)
             {
                 throw new InvalidOperationException($"{Descriptor.Id} returned {result.Items.Count} results for {slice.Length} items.");
             }
 
-            await job.RecordAsync([.. slice.Select((index, k) => new JobItem(index, items[index], result.Items[k].Outcome, result.Items[k].Message))], cancellationToken).ConfigureAwait(false);
+            await job.RecordAsync([.. slice.Select((index, k) => new JobItem(index, items[index], result.Items[k].Outcome, result.Items[k].Message))], token).ConfigureAwait(false);
             run.Bulk.Done = job.FinishedCount;
             run.ReportBulk(null);
-        }
+        }, cancellationToken).ConfigureAwait(false);
 
         return BulkResult.Of([.. Enumerable.Range(0, items.Count).Select(i =>
         {
             var finished = job.Finished(i) ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Item {i} of job {job.Id} has no outcome."));
             return new BulkItemResult(finished.Item, finished.State, finished.Message);
         })]);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on each slice, at most <paramref name="inFlight"/> at once, in
+    /// order of start. The first failure stops the others (they are cancelled and awaited) and is
+    /// what the caller sees.
+    /// </summary>
+    internal static async Task ForEachSliceAsync<T>(IEnumerable<T> slices, int inFlight, Func<T, CancellationToken, Task> body, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = new List<Task>(inFlight);
+        Exception? failure = null;
+        try
+        {
+            foreach (var slice in slices)
+            {
+                stop.Token.ThrowIfCancellationRequested();
+                if (running.Count >= inFlight)
+                {
+                    var finished = await Task.WhenAny(running).ConfigureAwait(false);
+                    running.Remove(finished);
+                    await finished.ConfigureAwait(false);
+                }
+
+                running.Add(body(slice, stop.Token));
+            }
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        if (failure is not null)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        while (running.Count > 0)
+        {
+            var finished = await Task.WhenAny(running).ConfigureAwait(false);
+            running.Remove(finished);
+            if (finished.Exception?.InnerException is { } ex && failure is null)
+            {
+                failure = ex;
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 }
 

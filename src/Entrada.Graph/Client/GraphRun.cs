@@ -46,11 +46,19 @@ internal sealed class GraphRun
     public Task SendNoContentAsync(RequestInformation request, CancellationToken cancellationToken) =>
         Client.RequestAdapter.SendNoContentAsync(request, ErrorMapping, cancellationToken);
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _once = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs <paramref name="check"/> at most once per run under <paramref name="key"/>, however many
+    /// concurrent slices ask for it; every caller awaits the same outcome.
+    /// </summary>
+    public Task OnceAsync(string key, Func<Task> check) => _once.GetOrAdd(key, _ => new Lazy<Task>(check)).Value;
+
     /// <summary>Counters of a bulk run.</summary>
     public Bulk.BulkCounters Bulk { get; } = new();
 
-    /// <summary>How many <c>$batch</c>es a run starts with in flight.</summary>
-    public const int InitialInFlight = 4;
+    /// <summary>How many <c>$batch</c>es a run starts with in flight: the most, since the limiter halves it at the first throttled answer.</summary>
+    public const int InitialInFlight = MaxInFlight;
 
     /// <summary>The most <c>$batch</c>es a run has in flight (the benchmark's lower bound uses it too).</summary>
     public const int MaxInFlight = 8;

@@ -23,11 +23,15 @@ internal static class ConnectionTrust
         };
         if (cloud.Kind == CloudKind.Custom && !string.IsNullOrWhiteSpace(cloud.CaCertificatePem))
         {
-            var roots = LoadRoots(cloud.CaCertificatePem);
-            handler.SslOptions = new SslClientAuthenticationOptions
+            // The handshake builds the server's chain once, against exactly these roots (and still
+            // checks the host name); no system-store build first and no callback to build it again.
+            var policy = new X509ChainPolicy
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => Validate(roots, certificate, errors),
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
             };
+            policy.CustomTrustStore.AddRange(LoadRoots(cloud.CaCertificatePem));
+            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
         }
 
         return handler;
@@ -52,22 +56,5 @@ internal static class ConnectionTrust
         }
 
         return roots;
-    }
-
-    /// <summary>Whether a server certificate chains to one of <paramref name="roots"/> and names the host.</summary>
-    public static bool Validate(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNotAvailable | SslPolicyErrors.RemoteCertificateNameMismatch)) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        var leaf = certificate as X509Certificate2;
-        using var loaded = leaf is null ? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()) : null;
-        return chain.Build(leaf ?? loaded!);
     }
 }

@@ -53,22 +53,27 @@ internal sealed record MembersInput(
         InputRules.RequireId("groupId", GroupId, allowUpn: false).Concat(InputRules.RequireIds("memberIds", MemberIds, allowUpn: false));
 }
 
-/// <summary>Shared by the member actions: the group must exist, checked once up front.</summary>
+/// <summary>
+/// Shared by the member actions. The group is not read before the writes (that would cost every
+/// run a round trip); a write answered 404 can mean the group or the member does not exist, so
+/// then — once per run — the group is read, and a missing group fails the run as a whole.
+/// </summary>
 internal static class GroupChecks
 {
-    public static async Task EnsureGroupExistsAsync(GraphRun run, string groupId, CancellationToken cancellationToken)
+    public static Task EnsureGroupExistsAsync(GraphRun run, string groupId, CancellationToken cancellationToken)
     {
         if (run.DryRun)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        run.Subject = $"group '{groupId}'";
-        await run.SendAsync(run.Client.Groups[groupId].ToGetRequestInformation(rc => rc.QueryParameters.Select = ["id"]), Group.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
-        run.Subject = null;
+        return run.OnceAsync("group:" + groupId, async () =>
+        {
+            run.Subject = $"group '{groupId}'";
+            await run.SendAsync(run.Client.Groups[groupId].ToGetRequestInformation(rc => rc.QueryParameters.Select = ["id"]), Group.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
+            run.Subject = null;
+        });
     }
-
-    public static string Step(int i) => i.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -82,8 +87,11 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
     /// <summary>Graph's limit of references per members@odata.bind PATCH.</summary>
     public const int MembersPerPatch = 20;
 
-    /// <summary>Eight full <c>$batch</c>es (the most in flight) of 20 PATCHes of 20 members per checkpoint.</summary>
-    protected override int SliceSize => 8 * GraphBatch.MaxStepsPerBatch * MembersPerPatch;
+    /// <summary>Four full <c>$batch</c>es of 20 PATCHes of 20 members per checkpoint; with four slices in flight, twice the most <c>$batch</c>es the limiter allows.</summary>
+    protected override int SliceSize => 4 * GraphBatch.MaxStepsPerBatch * MembersPerPatch;
+
+    /// <inheritdoc />
+    protected override int SlicesInFlight => 4;
 
     public override ActionDescriptor Descriptor { get; } = Graph(
         "groups.members.add",
@@ -98,10 +106,9 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
 
     protected override async Task<BulkResult> RunSliceAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
         var root = run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
         var chunks = input.MemberIds.Chunk(MembersPerPatch).ToList();
-        var patches = chunks.Select((chunk, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].ToPatchRequestInformation(new Group
+        var patches = chunks.Select((chunk, i) => new BatchStep(GraphBatch.StepId(i), run.Client.Groups[input.GroupId].ToPatchRequestInformation(new Group
         {
             AdditionalData = new Dictionary<string, object> { ["members@odata.bind"] = chunk.Select(id => $"{root}/directoryObjects/{id}").ToList() },
         }))).ToList();
@@ -139,7 +146,8 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
 
         if (retry.Count > 0)
         {
-            var singles = retry.Select((id, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].Members.Ref.ToPostRequestInformation(new ReferenceCreate { OdataId = $"{root}/directoryObjects/{id}" }))).ToList();
+            await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
+            var singles = retry.Select((id, i) => new BatchStep(GraphBatch.StepId(i), run.Client.Groups[input.GroupId].Members.Ref.ToPostRequestInformation(new ReferenceCreate { OdataId = $"{root}/directoryObjects/{id}" }))).ToList();
             var singleAnswers = await GraphBatch.SendAsync(run, singles, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < retry.Count; i++)
             {
@@ -173,8 +181,7 @@ internal sealed class RemoveMembersAction : GraphBulkAction<MembersInput>
 
     protected override async Task<BulkResult> RunSliceAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
-        var steps = input.MemberIds.Select((id, i) => new BatchStep(GroupChecks.Step(i), run.Client.Groups[input.GroupId].Members[id].Ref.ToDeleteRequestInformation())).ToList();
+        var steps = input.MemberIds.Select((id, i) => new BatchStep(GraphBatch.StepId(i), run.Client.Groups[input.GroupId].Members[id].Ref.ToDeleteRequestInformation())).ToList();
         var answers = await GraphBatch.SendAsync(run, steps, cancellationToken).ConfigureAwait(false);
         if (run.DryRun)
         {
@@ -182,6 +189,12 @@ internal sealed class RemoveMembersAction : GraphBulkAction<MembersInput>
         }
 
         GraphBatch.ThrowIfAllForbidden(run, answers);
+        if (answers.Values.Any(a => a.Status == 404))
+        {
+            // Not a member, or no such group: tell them apart before reporting "unchanged".
+            await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
+        }
+
         return BulkResult.Of([.. input.MemberIds.Select((id, i) => answers[steps[i].Id] switch
         {
             { Succeeded: true } => new BulkItemResult(id, BulkOutcomes.Done),
