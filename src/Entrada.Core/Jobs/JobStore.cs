@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Entrada.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -109,8 +110,8 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO jobs (id, action, connection, interface, actor, input, status, total, owner_pid, owner_host, created_at, updated_at)
-                VALUES ($id, $action, $connection, $interface, $actor, $input, 'running', $total, $pid, $host, $now, $now);
+                INSERT INTO jobs (id, action, connection, interface, actor, input, items, status, total, owner_pid, owner_host, created_at, updated_at)
+                VALUES ($id, $action, $connection, $interface, $actor, $input, $items, 'running', $total, $pid, $host, $now, $now);
                 """;
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$action", action);
@@ -118,21 +119,12 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
             insert.Parameters.AddWithValue("$interface", auditInterface);
             insert.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
             insert.Parameters.AddWithValue("$input", input);
+            insert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items));
             insert.Parameters.AddWithValue("$total", items.Count);
             insert.Parameters.AddWithValue("$pid", Environment.ProcessId);
             insert.Parameters.AddWithValue("$host", Environment.MachineName);
             insert.Parameters.AddWithValue("$now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await using (var item = db.CreateCommand())
-        {
-            // One statement for all the items (SQLite expands the JSON array), not one per item.
-            item.Transaction = transaction;
-            item.CommandText = "INSERT INTO job_items (job_id, idx, item, state) SELECT $job, key, value, 'pending' FROM json_each($items);";
-            item.Parameters.AddWithValue("$job", id);
-            item.Parameters.AddWithValue("$items", System.Text.Json.JsonSerializer.Serialize(items));
-            await item.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -169,10 +161,16 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         await using (var update = db.CreateCommand())
         {
             update.Transaction = transaction;
-            update.CommandText = "UPDATE job_items SET state = $state, message = $message, updated_at = $now, attempts = attempts + 1 WHERE job_id = $job AND idx = $idx AND state = 'pending';";
+            // A job keeps finished items only (or, made before schema 4, every item as pending).
+            update.CommandText = """
+                INSERT INTO job_items (job_id, idx, item, state, message, attempts, updated_at) VALUES ($job, $idx, $item, $state, $message, 1, $now)
+                ON CONFLICT (job_id, idx) DO UPDATE SET state = excluded.state, message = excluded.message, updated_at = excluded.updated_at, attempts = job_items.attempts + 1
+                WHERE job_items.state = 'pending';
+                """;
             update.Parameters.AddWithValue("$job", jobId);
             update.Parameters.AddWithValue("$now", now);
             var idx = update.Parameters.Add("$idx", SqliteType.Integer);
+            var value = update.Parameters.Add("$item", SqliteType.Text);
             var state = update.Parameters.Add("$state", SqliteType.Text);
             var message = update.Parameters.Add("$message", SqliteType.Text);
             foreach (var item in items)
@@ -183,6 +181,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
                 }
 
                 idx.Value = item.Index;
+                value.Value = item.Item;
                 state.Value = item.State;
                 message.Value = (object?)item.Message ?? DBNull.Value;
                 await update.ExecuteNonQueryAsync(cancellationToken);
@@ -265,18 +264,60 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     public async Task<IReadOnlyList<JobItem>> ItemsAsync(string jobId, string? state, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
-        await using var select = db.CreateCommand();
-        select.CommandText = "SELECT idx, item, state, message FROM job_items WHERE job_id = $job AND ($state IS NULL OR state = $state) ORDER BY idx;";
-        select.Parameters.AddWithValue("$job", jobId);
-        select.Parameters.AddWithValue("$state", (object?)state ?? DBNull.Value);
-        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-        var items = new List<JobItem>();
-        while (await reader.ReadAsync(cancellationToken))
+        string? all;
+        await using (var job = db.CreateCommand())
         {
-            items.Add(new JobItem(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            job.CommandText = "SELECT items FROM jobs WHERE id = $job;";
+            job.Parameters.AddWithValue("$job", jobId);
+            all = await job.ExecuteScalarAsync(cancellationToken) as string;
         }
 
-        return items;
+        var finished = new List<JobItem>();
+        await using (var select = db.CreateCommand())
+        {
+            select.CommandText = "SELECT idx, item, state, message FROM job_items WHERE job_id = $job AND ($state IS NULL OR state = $state) ORDER BY idx;";
+            select.Parameters.AddWithValue("$job", jobId);
+            // Before schema 4 every item has a row, so the database filters; after, pending items
+            // have none, so all finished rows are read and filtered below.
+            select.Parameters.AddWithValue("$state", all is null && state is not null ? state : DBNull.Value);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                finished.Add(new JobItem(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+            }
+        }
+
+        if (all is null)
+        {
+            // Made before schema 4: every item has its row.
+            return finished;
+        }
+
+        // Items with no row are pending.
+        var items = JsonSerializer.Deserialize<List<string>>(all) ?? [];
+        if (state is not null && state != JobItemStates.Pending)
+        {
+            return [.. finished.Where(i => i.State == state)];
+        }
+
+        var byIndex = finished.ToDictionary(i => i.Index);
+        var merged = new List<JobItem>(state is null ? items.Count : items.Count - byIndex.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (byIndex.TryGetValue(i, out var done))
+            {
+                if (state is null)
+                {
+                    merged.Add(done);
+                }
+            }
+            else
+            {
+                merged.Add(new JobItem(i, items[i], JobItemStates.Pending));
+            }
+        }
+
+        return merged;
     }
 
     private async Task<IReadOnlyList<JobRecord>> QueryAsync(string where, string? id, int limit, CancellationToken cancellationToken)

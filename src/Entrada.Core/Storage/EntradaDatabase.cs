@@ -46,6 +46,9 @@ public sealed class EntradaDatabase
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // synchronous = NORMAL: in WAL mode a commit survives the process being killed (what job
+            // checkpoints need) and the file never corrupts; only a power cut can roll back the last
+            // commits. FULL would add an fsync to every checkpoint.
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;", cancellationToken);
             if (Volatile.Read(ref _migrated) == 0)
             {
@@ -197,6 +200,13 @@ public sealed class EntradaDatabase
             updated_at    TEXT NULL,
             PRIMARY KEY (job_id, idx)
         ) WITHOUT ROWID;
+        """,
+
+        // 4: a job keeps its items once, as a JSON array; job_items then holds only the items
+        // that finished (a new job writes one row, not one per item). Jobs made before keep
+        // their pending rows (items stays NULL) and read as before.
+        """
+        ALTER TABLE jobs ADD COLUMN items TEXT NULL;
         """,
     ];
 }
