@@ -23,6 +23,7 @@ namespace Entrada.Bench.SideBySide;
 /// <param name="Gen2">Gen 2 collections during the listing.</param>
 /// <param name="Gc">The GC flavour the process ran with.</param>
 /// <param name="Detail">How the items were written.</param>
+/// <param name="Composition">What the process's resident set was made of when the listing ended (Linux only).</param>
 internal sealed record ListClientReport(
     string Client,
     double Seconds,
@@ -36,7 +37,8 @@ internal sealed record ListClientReport(
     int Gen1,
     int Gen2,
     string Gc,
-    string Detail)
+    string Detail,
+    string Composition)
 {
     /// <summary>The process's absolute peak: its high-water mark where the kernel keeps one, else the sampled peak.</summary>
     public long PeakBytes => Math.Max(HighWaterBytes ?? 0, SampledPeakBytes);
@@ -167,10 +169,27 @@ internal static class ListClientProcess
             GC.CollectionCount(1) - gen1,
             GC.CollectionCount(2) - gen2,
             gc,
-            listed.Detail);
+            listed.Detail,
+            Composition());
         await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson));
         await Console.Out.FlushAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// Where the resident set is: the managed heap (what the listing holds) against anonymous
+    /// memory in all (GC heap, native allocations, runtime), file-backed pages (the runtime and
+    /// assemblies mapped in, Microsoft.Graph.dll's 48 MB among them) and shared memory (JIT'd code:
+    /// with W^X each page is mapped twice and counted twice in the resident set).
+    /// </summary>
+    private static string Composition()
+    {
+        static string Mb(long? bytes) => bytes is { } b ? (b / 1024.0 / 1024.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) : "?";
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        var rss = MemorySampler.ProcStatusBytes("VmRSS");
+        return rss is null
+            ? $"managed heap {Mb(info.HeapSizeBytes)} MB (GC committed {Mb(info.TotalCommittedBytes)} MB)"
+            : $"resident {Mb(rss)} MB = anonymous {Mb(MemorySampler.ProcStatusBytes("RssAnon"))} (managed heap {Mb(info.HeapSizeBytes)}, GC committed {Mb(info.TotalCommittedBytes)}) + files {Mb(MemorySampler.ProcStatusBytes("RssFile"))} + shared/JIT code {Mb(MemorySampler.ProcStatusBytes("RssShmem"))}";
     }
 
     /// <summary>Lists users (at most <paramref name="max"/>; all when null) with one client, each as one NDJSON line in <paramref name="sink"/>.</summary>

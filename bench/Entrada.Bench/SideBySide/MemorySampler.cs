@@ -45,7 +45,13 @@ internal sealed class MemorySampler : IDisposable
     /// This process's peak resident set over its whole life (<c>VmHWM</c> in <c>/proc/self/status</c>),
     /// or null where there is no such file (not Linux).
     /// </summary>
-    public static long? PeakResidentBytes()
+    public static long? PeakResidentBytes() => ProcStatusBytes("VmHWM");
+
+    /// <summary>
+    /// A size field of <c>/proc/self/status</c> in bytes (<c>VmHWM</c>, <c>RssAnon</c>, <c>RssFile</c>,
+    /// <c>RssShmem</c> …), or null where there is no such file (not Linux) or no such field.
+    /// </summary>
+    public static long? ProcStatusBytes(string field)
     {
         const string Path = "/proc/self/status";
         if (!File.Exists(Path))
@@ -53,12 +59,13 @@ internal sealed class MemorySampler : IDisposable
             return null;
         }
 
+        var prefix = field + ":";
         foreach (var line in File.ReadLines(Path))
         {
             // "VmHWM:\t  123456 kB"
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
-                var value = line["VmHWM:".Length..].Trim();
+                var value = line[prefix.Length..].Trim();
                 var kb = value.EndsWith(" kB", StringComparison.Ordinal) ? value[..^3].Trim() : value;
                 return long.Parse(kb, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture) * 1024;
             }

@@ -221,9 +221,10 @@ internal static class SideBySideBenchmark
         var report = await ListClientProcess.RunAsync(client, TenantEndpoint.Of(server), default);
         var api = client == "entrada" ? "users.list" : "PageIterator";
         var detail = Invariant($"{report.Items} users, {report.NdjsonBytes / 1024.0 / 1024.0:0.0} MB NDJSON, {report.Detail}; own process: {report.AllocatedBytes / 1024.0 / 1024.0:0} MB allocated, GC {report.Gc} gen0/1/2 {report.Gen0}/{report.Gen1}/{report.Gen2}");
-        var measurement = new Measurement(report.Seconds, report.BaselineBytes, report.PeakBytes, (int)report.Items, detail) { OwnProcess = true };
+        var measurement = new Measurement(report.Seconds, report.BaselineBytes, report.PeakBytes, (int)report.Items, detail + "; at the end of the listing: " + report.Composition) { OwnProcess = true };
         var highWater = report.HighWaterBytes is { } hwm ? Invariant($"{hwm / 1024.0 / 1024.0:0.0} MB (VmHWM)") : "n/a (no /proc)";
         Console.WriteLine(Invariant($"  {client} ({api}): {report.Seconds:0.00} s ({detail}); child working set {measurement.BaselineMb:0.0} MB before the listing, sampled peak {report.SampledPeakBytes / 1024.0 / 1024.0:0.0} MB, process peak {highWater}"));
+        Console.WriteLine($"    {client} at the end of the listing: {report.Composition}");
         if (report.Items != m)
         {
             Console.WriteLine(Invariant($"  WARNING: {client} listed {report.Items} users, not {m}."));
