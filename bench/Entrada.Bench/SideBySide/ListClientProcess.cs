@@ -69,22 +69,17 @@ internal static class ListClientProcess
     public static async Task<ListClientReport> RunAsync(string client, TenantEndpoint endpoint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var start = new ProcessStartInfo
+        // The same executable: the apphost under `dotnet run`, or `dotnet Entrada.Bench.dll` when started that way.
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable this process runs, so cannot start the list client.");
+        var start = new ProcessStartInfo(self)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        var self = Environment.ProcessPath ?? throw new InvalidOperationException("Cannot tell which executable this process runs, so cannot start the list client.");
         if (string.Equals(Path.GetFileNameWithoutExtension(self), "dotnet", StringComparison.OrdinalIgnoreCase))
         {
-            // Started as `dotnet Entrada.Bench.dll`: start the child the same way.
-            start.FileName = self;
             start.ArgumentList.Add(typeof(ListClientProcess).Assembly.Location);
-        }
-        else
-        {
-            start.FileName = self;
         }
 
         start.ArgumentList.Add(Command);
