@@ -310,8 +310,16 @@ internal static class SideBySideBenchmark
     private static void PrintTable(IReadOnlyList<CaseResult> results)
     {
         Console.WriteLine();
-        Console.WriteLine("Peak MB: users-list = the peak working set of the client's own child process, absolute (VmHWM: startup, composition and warm-up included; the emulator is in the parent).");
-        Console.WriteLine("         members-add, users-disable = peak working set during the run minus the working set just before it (after a full GC): the emulator runs in this process.");
+        if (results.Any(r => r.Entrada.OwnProcess))
+        {
+            Console.WriteLine("Peak MB of users-list: the peak working set of the client's own child process, absolute (VmHWM: startup, composition and warm-up included; the emulator is in the parent).");
+        }
+
+        if (results.Any(r => !r.Entrada.OwnProcess))
+        {
+            Console.WriteLine("Peak MB of members-add, users-disable: peak working set during the run minus the working set just before it (after a full GC): the emulator runs in this process.");
+        }
+
         var header = string.Format(CultureInfo.InvariantCulture, "{0,-14} {1,7} {2,11} {3,11} {4,9} {5,13} {6,13} {7,16} {8,14}", "case", "n", "Entrada s", "naive s", "bound s", "naive/Entrada", "Entrada/bound", "Entrada peak MB", "naive peak MB");
         Console.WriteLine(header);
         Console.WriteLine(new string('-', header.Length));
