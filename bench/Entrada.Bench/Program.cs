@@ -6,6 +6,12 @@ using Entrada.Bench.SideBySide;
 // Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator | members-add | users-disable | users-list]…
 //        [--quick] [--json FILE] [--naive-sample N]
 // With no case named, the three side-by-side cases run (members-add, users-disable, users-list).
+if (args is [ListClientProcess.Command, .. var clientArgs])
+{
+    // Hidden: one users-list client in a process of its own, started by the users-list case.
+    return await ListClientProcess.MainAsync(clientArgs);
+}
+
 const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N]";
 var quick = false;
 string? json = null;

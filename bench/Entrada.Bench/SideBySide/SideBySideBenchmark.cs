@@ -6,7 +6,6 @@ using Entrada.Emulator;
 using Entrada.Graph.Bulk;
 using Microsoft.Graph;
 using Microsoft.Graph.Models;
-using Microsoft.Kiota.Serialization.Json;
 
 namespace Entrada.Bench.SideBySide;
 
@@ -21,6 +20,12 @@ internal sealed record BenchSettings(bool Quick, string? JsonPath, int? NaiveSam
 /// <summary>One way's figures.</summary>
 internal sealed record Measurement(double Seconds, long BaselineBytes, long PeakBytes, int Items, string Detail)
 {
+    /// <summary>Whether the client ran in a process of its own (users-list): then its peak is reported whole, not as a delta.</summary>
+    public bool OwnProcess { get; init; }
+
+    /// <summary>The peak the table and the JSON report: the own process's absolute peak, or the delta over the baseline in the emulator's process.</summary>
+    public double ReportedPeakMb => OwnProcess ? PeakMb : PeakDeltaMb;
+
     public double PeakDeltaMb => (PeakBytes - BaselineBytes) / 1024.0 / 1024.0;
 
     public double BaselineMb => BaselineBytes / 1024.0 / 1024.0;
@@ -202,58 +207,30 @@ internal static class SideBySideBenchmark
     private static async Task<CaseResult> UsersListAsync(BenchSettings settings)
     {
         var m = settings.ListN;
-        Console.WriteLine(Invariant($"(c) users-list: listing {m} users to NDJSON (a counting null stream, through a real JSON serializer)"));
-        Measurement entrada;
-        await using (var tenant = await BenchTenant.StartAsync(UsersListTenant(m)))
-        {
-            var sink = new CountingNullStream();
-            entrada = await MeasureAsync(async () =>
-            {
-                // As `entrada run users.list --output ndjson` does: each item serialised as it arrives.
-                using var writer = new Utf8JsonWriter(sink);
-                var result = await tenant.Runner.RunAsync(new ActionRunRequest("users.list", BenchTenant.ConnectionName, new System.Text.Json.Nodes.JsonObject()), (item, _) =>
-                {
-                    JsonSerializer.Serialize(writer, item, item?.GetType() ?? typeof(object), ActionInput.Options);
-                    writer.Flush();
-                    writer.Reset();
-                    sink.WriteByte((byte)'\n');
-                    return ValueTask.CompletedTask;
-                }, default);
-                return Invariant($"{result.ItemCount} users, {sink.Length / 1024.0 / 1024.0:0.0} MB NDJSON, System.Text.Json, $top=999 + $select");
-            });
-            Console.WriteLine(Invariant($"  entrada: {entrada.Seconds:0.00} s ({entrada.Detail}); working set {entrada.BaselineMb:0} MB before, peak {entrada.PeakMb:0} MB, delta {entrada.PeakDeltaMb:0.0} MB"));
-            entrada = entrada with { Items = m };
-        }
-
-        Measurement naive;
-        await using (var tenant = await BenchTenant.StartAsync(UsersListTenant(m)))
-        {
-            var client = tenant.CreateNaiveClient();
-            var sink = new CountingNullStream();
-            naive = await MeasureAsync(async () =>
-            {
-                // The SDK's documented way: the first page without $top (the default page size), then PageIterator.
-                var first = await client.Users.GetAsync();
-                var count = 0;
-                var iterator = PageIterator<User, UserCollectionResponse>.CreatePageIterator(client, first!, user =>
-                {
-                    using var writer = new JsonSerializationWriter();
-                    writer.WriteObjectValue(null, user);
-                    using var content = writer.GetSerializedContent();
-                    content.CopyTo(sink);
-                    sink.WriteByte((byte)'\n');
-                    count++;
-                    return true;
-                });
-                await iterator.IterateAsync();
-                return Invariant($"{count} users, {sink.Length / 1024.0 / 1024.0:0.0} MB NDJSON, Kiota JsonSerializationWriter, default page size");
-            });
-            Console.WriteLine(Invariant($"  naive: {naive.Seconds:0.00} s ({naive.Detail}); working set {naive.BaselineMb:0} MB before, peak {naive.PeakMb:0} MB, delta {naive.PeakDeltaMb:0.0} MB"));
-            naive = naive with { Items = m };
-        }
-
+        Console.WriteLine(Invariant($"(c) users-list: listing {m} users to NDJSON (a counting null stream, through a real JSON serializer); each client in a child process of its own, the emulator in this one"));
+        var entrada = await ListInChildProcessAsync("entrada", m);
+        var naive = await ListInChildProcessAsync("naive", m);
         var (bound, formula) = Bounds.UsersList(m, LatencyMs / 1000.0);
         return Result("users-list", m, entrada, naive, m, bound, formula);
+    }
+
+    /// <summary>Lists every user of a fresh tenant with <paramref name="client"/> in a child process (<see cref="ListClientProcess"/>); the peak is that process's own, absolute.</summary>
+    private static async Task<Measurement> ListInChildProcessAsync(string client, int m)
+    {
+        await using var server = await EmulatorServer.StartAsync(UsersListTenant(m));
+        var report = await ListClientProcess.RunAsync(client, TenantEndpoint.Of(server), default);
+        var api = client == "entrada" ? "users.list" : "PageIterator";
+        var detail = Invariant($"{report.Items} users, {report.NdjsonBytes / 1024.0 / 1024.0:0.0} MB NDJSON, {report.Detail}; own process: {report.AllocatedBytes / 1024.0 / 1024.0:0} MB allocated, GC {report.Gc} gen0/1/2 {report.Gen0}/{report.Gen1}/{report.Gen2}");
+        var measurement = new Measurement(report.Seconds, report.BaselineBytes, report.PeakBytes, (int)report.Items, detail + "; at the end of the listing: " + report.Composition) { OwnProcess = true };
+        var highWater = report.HighWaterBytes is { } hwm ? Invariant($"{hwm / 1024.0 / 1024.0:0.0} MB (VmHWM)") : "n/a (no /proc)";
+        Console.WriteLine(Invariant($"  {client} ({api}): {report.Seconds:0.00} s ({detail}); child working set {measurement.BaselineMb:0.0} MB before the listing, sampled peak {report.SampledPeakBytes / 1024.0 / 1024.0:0.0} MB, process peak {highWater}"));
+        Console.WriteLine($"    {client} at the end of the listing: {report.Composition}");
+        if (report.Items != m)
+        {
+            Console.WriteLine(Invariant($"  WARNING: {client} listed {report.Items} users, not {m}."));
+        }
+
+        return measurement;
     }
 
     // ---- shared ---------------------------------------------------------------------------
@@ -333,7 +310,16 @@ internal static class SideBySideBenchmark
     private static void PrintTable(IReadOnlyList<CaseResult> results)
     {
         Console.WriteLine();
-        Console.WriteLine("Peak MB = peak working set during the run minus the working set just before it (after a full GC): the emulator runs in this process, so absolute figures include it.");
+        if (results.Any(r => r.Entrada.OwnProcess))
+        {
+            Console.WriteLine("Peak MB of users-list: the peak working set of the client's own child process, absolute (VmHWM: startup, composition and warm-up included; the emulator is in the parent).");
+        }
+
+        if (results.Any(r => !r.Entrada.OwnProcess))
+        {
+            Console.WriteLine("Peak MB of members-add, users-disable: peak working set during the run minus the working set just before it (after a full GC): the emulator runs in this process.");
+        }
+
         var header = string.Format(CultureInfo.InvariantCulture, "{0,-14} {1,7} {2,11} {3,11} {4,9} {5,13} {6,13} {7,16} {8,14}", "case", "n", "Entrada s", "naive s", "bound s", "naive/Entrada", "Entrada/bound", "Entrada peak MB", "naive peak MB");
         Console.WriteLine(header);
         Console.WriteLine(new string('-', header.Length));
@@ -349,8 +335,8 @@ internal static class SideBySideBenchmark
                 r.BoundSeconds,
                 r.NaiveSeconds / r.Entrada.Seconds,
                 r.Entrada.Seconds / r.BoundSeconds,
-                r.Entrada.PeakDeltaMb,
-                r.Naive.PeakDeltaMb));
+                r.Entrada.ReportedPeakMb,
+                r.Naive.ReportedPeakMb));
         }
 
         if (results.Any(r => r.NaiveExtrapolated))
@@ -367,7 +353,7 @@ internal static class SideBySideBenchmark
             quick = settings.Quick,
             latencyMs = LatencyMs,
             throttle = "realistic",
-            peakNote = "entradaPeakMb/naivePeakMb: peak working set during the run minus the working set just before it (after a full GC); the emulator runs in the same process, so the absolute figures (…PeakWorkingSetMb) include the emulated tenant.",
+            peakNote = "entradaPeakMb/naivePeakMb, by peakKind: 'child-process' (users-list) = the absolute peak working set of the client's own child process (Linux VmHWM, or the ~50 ms sampled peak if higher; process startup, composition and a 10-item warm-up included; the emulator runs in the parent), …BaselineMb = that process's working set just before the listing (after a full GC), …PeakWorkingSetMb = the same absolute peak; 'in-process-delta' (members-add, users-disable) = peak working set during the run minus the working set just before it (after a full GC), the emulator running in the same process, so the absolute …PeakWorkingSetMb include the emulated tenant.",
             cases = results.Select(r => new
             {
                 name = r.Name,
@@ -375,8 +361,9 @@ internal static class SideBySideBenchmark
                 entradaSeconds = R(r.Entrada.Seconds),
                 naiveSeconds = R(r.NaiveSeconds),
                 boundSeconds = R(r.BoundSeconds),
-                entradaPeakMb = R(r.Entrada.PeakDeltaMb),
-                naivePeakMb = R(r.Naive.PeakDeltaMb),
+                entradaPeakMb = R(r.Entrada.ReportedPeakMb),
+                naivePeakMb = R(r.Naive.ReportedPeakMb),
+                peakKind = r.Entrada.OwnProcess ? "child-process" : "in-process-delta",
                 naiveExtrapolated = r.NaiveExtrapolated,
                 naiveMeasuredItems = r.Naive.Items,
                 naiveMeasuredSeconds = R(r.Naive.Seconds),
@@ -417,37 +404,5 @@ internal static class SideBySideBenchmark
             Interlocked.Exchange(ref _lastPrinted, now);
             Console.WriteLine(Invariant($"    {label}: {value.Done}/{value.Total} in {now / 1000.0:0.0} s, {value.Retries} retries, {value.ThrottleWait.TotalSeconds:0} s throttle waits"));
         }
-    }
-
-    /// <summary>A write-only stream that discards what it is given and counts it.</summary>
-    private sealed class CountingNullStream : Stream
-    {
-        private long _length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _length;
-
-        public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-
-        public override void WriteByte(byte value) => _length++;
     }
 }
