@@ -122,24 +122,34 @@ public sealed partial class ActionRunner(
                 throw new EntradaValidationException("dryRun", $"'{descriptor.Id}' only reads, so there is nothing to dry-run; run it without --dry-run.");
             }
 
-            foreach (var preflight in preflights)
+            // A new bulk run's job is written while the preflight waits for its token (it is
+            // only used once the preflight passes, and deleted if it does not).
+            var bulk = descriptor.Bulk && !request.DryRun ? input as IBulkInput : null;
+            var creating = bulk is not null && resumed is null
+                ? jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken)
+                : null;
+            try
             {
-                await preflight.CheckAsync(descriptor, connection, cancellationToken);
+                foreach (var preflight in preflights)
+                {
+                    await preflight.CheckAsync(descriptor, connection, cancellationToken);
+                }
+            }
+            catch when (creating is not null)
+            {
+                await DiscardAsync(creating);
+                throw;
             }
 
-            if (descriptor.Bulk && !request.DryRun && input is IBulkInput bulk)
+            if (creating is not null)
             {
-                if (resumed is null)
-                {
-                    // A new job has nothing finished yet: no need to read its items back.
-                    var job = await jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken);
-                    tracker = jobs.TrackNew(job);
-                }
-                else
-                {
-                    await jobs.SetStatusAsync(resumed.Id, JobStatuses.Running, null, cancellationToken);
-                    tracker = await jobs.TrackAsync(resumed, cancellationToken);
-                }
+                // A new job has nothing finished yet: no need to read its items back.
+                tracker = jobs.TrackNew(await creating);
+            }
+            else if (bulk is not null && resumed is not null)
+            {
+                await jobs.SetStatusAsync(resumed.Id, JobStatuses.Running, null, cancellationToken);
+                tracker = await jobs.TrackAsync(resumed, cancellationToken);
             }
 
             context = new ActionContext(connection, services)
@@ -215,6 +225,19 @@ public sealed partial class ActionRunner(
         finally
         {
             tracker?.Dispose();
+        }
+    }
+
+    /// <summary>Deletes a job made for a run the preflight refused: it never ran.</summary>
+    private async Task DiscardAsync(Task<JobRecord> creating)
+    {
+        try
+        {
+            await jobs.DeleteAsync((await creating).Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Never written (cancelled), or the database refused: what the caller sees is the preflight's failure.
         }
     }
 

@@ -131,6 +131,16 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         return (await FindAsync(id, cancellationToken))!;
     }
 
+    /// <summary>Deletes a job and its items (a job made for a run that never started).</summary>
+    internal async Task DeleteAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var delete = db.CreateCommand();
+        delete.CommandText = "DELETE FROM job_items WHERE job_id = $job; DELETE FROM jobs WHERE id = $job;";
+        delete.Parameters.AddWithValue("$job", jobId);
+        await delete.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>A tracker for a job just created: nothing is finished yet.</summary>
     public JobTracker TrackNew(JobRecord job)
     {
