@@ -54,6 +54,9 @@ internal sealed class GraphRun
     /// </summary>
     public Task OnceAsync(string key, Func<Task> check) => _once.GetOrAdd(key, _ => new Lazy<Task>(check)).Value;
 
+    /// <summary>Like <see cref="OnceAsync(string, Func{Task})"/>, for a read whose answer the run's slices share.</summary>
+    public Task<T> OnceAsync<T>(string key, Func<Task<T>> read) => (Task<T>)_once.GetOrAdd(key, _ => new Lazy<Task>(read)).Value;
+
     /// <summary>Counters of a bulk run.</summary>
     public Bulk.BulkCounters Bulk { get; } = new();
 

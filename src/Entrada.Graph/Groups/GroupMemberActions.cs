@@ -102,7 +102,34 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
         bulk: true,
         example: new JsonObject { ["groupId"] = "00000000-0000-0000-0000-000000000001", ["memberIds"] = new JsonArray("00000000-0000-0000-0000-000000000002") });
 
+    /// <summary>
+    /// Above this many members refused, the group's direct members are read (999 a page, once per
+    /// run) instead of asking about each with a write; below, one <c>$batch</c> or two of single adds
+    /// cost less than reading a large group.
+    /// </summary>
+    public const int ReadMembersAbove = 2 * GraphBatch.MaxStepsPerBatch;
+
     protected override MembersInput WithItems(MembersInput input, IReadOnlyList<string> items) => input with { MemberIds = items };
+
+    /// <summary>The IDs of a group's direct members.</summary>
+    private static async Task<HashSet<string>> ReadMemberIdsAsync(GraphRun run, string groupId, CancellationToken cancellationToken)
+    {
+        var request = run.Client.Groups[groupId].Members.ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Select = ["id"];
+            rc.QueryParameters.Top = ODataQuery.PageSize(null);
+        });
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        await foreach (var id in Paging.ItemsAsync(run, request, DirectoryObjectCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(o => o.Id), p => p.OdataNextLink, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (id is not null)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
 
     protected override async Task<BulkResult> RunSliceAsync(MembersInput input, GraphRun run, CancellationToken cancellationToken)
     {
@@ -147,6 +174,23 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
         if (retry.Count > 0)
         {
             await GroupChecks.EnsureGroupExistsAsync(run, input.GroupId, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (retry.Count > ReadMembersAbove)
+        {
+            // Many refused (a run repeated, or a list mostly of members already): read the group's
+            // members once for the run rather than spend a write on each to learn it.
+            var members = await run.OnceAsync("members:" + input.GroupId, () => ReadMemberIdsAsync(run, input.GroupId, cancellationToken)).ConfigureAwait(false);
+            foreach (var id in retry.Where(members.Contains))
+            {
+                results[id] = new BulkItemResult(id, BulkOutcomes.Unchanged, "Already a member.");
+            }
+
+            retry.RemoveAll(members.Contains);
+        }
+
+        if (retry.Count > 0)
+        {
             var singles = retry.Select((id, i) => new BatchStep(GraphBatch.StepId(i), run.Client.Groups[input.GroupId].Members.Ref.ToPostRequestInformation(new ReferenceCreate { OdataId = $"{root}/directoryObjects/{id}" }))).ToList();
             var singleAnswers = await GraphBatch.SendAsync(run, singles, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < retry.Count; i++)

@@ -200,8 +200,19 @@ public sealed class BulkJobTests(BulkTenantFixture fixture) : IClassFixture<Bulk
         var run = await fixture.RunAsync("groups.members.add", Conn, new { groupId, memberIds = ids });
         run.Value!["done"]!.GetValue<int>().ShouldBe(ids.Count);
         fixture.Server.State.GetGroupMemberIds(groupId)!.ToHashSet().IsSupersetOf(ids).ShouldBeTrue();
+        var batchesBefore = fixture.Requests.Count("/v1.0/$batch");
         var again = await fixture.RunAsync("groups.members.add", Conn, new { groupId, memberIds = ids });
         again.Value!["unchanged"]!.GetValue<int>().ShouldBe(ids.Count);
+        (fixture.Requests.Count("/v1.0/$batch") - batchesBefore).ShouldBe(1, "one $batch of PATCHes, all refused; the group's members are then read, not asked about one write each");
+
+        // Members already there mixed with new ones: the new ones are added, each reported once.
+        var fresh = Users(3040, 60).Where(id => !before.Contains(id)).ToList();
+        var mixed = ids.Zip(fresh, (a, b) => new[] { a, b }).SelectMany(pair => pair).Concat(ids.Skip(fresh.Count)).ToList();
+        var third = await fixture.RunAsync("groups.members.add", Conn, new { groupId, memberIds = mixed });
+        third.Value!["done"]!.GetValue<int>().ShouldBe(fresh.Count);
+        third.Value!["unchanged"]!.GetValue<int>().ShouldBe(ids.Count);
+        third.Value!["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()).ShouldBe(mixed);
+        fixture.Server.State.GetGroupMemberIds(groupId)!.ToHashSet().IsSupersetOf(fresh).ShouldBeTrue();
     }
 }
 
