@@ -74,6 +74,15 @@ public sealed class AuthenticationTests(ServerFixture server)
         paths.ShouldContain("/api/v1/runs/{id}");
         paths.ShouldContain("/api/v1/audit");
         document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
+
+        // The connection view shows which credential and CA are set, never a secret or the CA's PEM.
+        var view = document["components"]!["schemas"]!["ConnectionView"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        view.ShouldContain("credential");
+        view.ShouldContain("caCertificateSubject");
+        view.ShouldContain("caCertificateSha256");
+        view.ShouldNotContain("caCertificate");
+        view.ShouldNotContain("clientSecret");
+        view.ShouldNotContain("password");
     }
 
     [Fact]
