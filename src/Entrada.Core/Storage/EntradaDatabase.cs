@@ -198,6 +198,12 @@ public sealed class EntradaDatabase
             PRIMARY KEY (job_id, idx)
         ) WITHOUT ROWID;
         """,
+
+        // 4: a server run of a bulk action names its durable job, so each can point at the other.
+        """
+        ALTER TABLE runs ADD COLUMN job_id TEXT NULL;
+        CREATE INDEX runs_job ON runs (job_id);
+        """,
     ];
 }
 

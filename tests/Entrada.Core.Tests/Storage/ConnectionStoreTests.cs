@@ -148,6 +148,33 @@ public sealed class ConnectionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADatabaseAtVersion3_MovesToTheCurrentVersion_KeepingItsRunsAndGivingThemAJobColumn()
+    {
+        _temp.Home.EnsureCreated();
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_temp.Home.DatabasePath};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = string.Join('\n', EntradaDatabase.Migrations.Take(3)) + """
+
+                PRAGMA user_version = 3;
+                INSERT INTO runs (id, action, connection, interface, status, dry_run, created_at)
+                VALUES ('run_old', 'users.list', 'Contoso', 'api', 'succeeded', 0, '2026-11-01T00:00:00.0000000+00:00');
+                """;
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        (await _database.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
+        await using var check = await _database.OpenAsync(default);
+        await using var select = check.CreateCommand();
+        select.CommandText = "SELECT id, job_id FROM runs;";
+        await using var reader = await select.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        reader.GetString(0).ShouldBe("run_old");
+        reader.IsDBNull(1).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task ManyWritersAtOnce_LoseNothing()
     {
         // Separate store instances share nothing but the file, as separate processes do.
