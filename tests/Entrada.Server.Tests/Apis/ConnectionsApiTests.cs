@@ -39,7 +39,7 @@ public sealed class ConnectionsApiTests(ServerFixture server)
     public async Task TheConnectionPage_NamesTheTrustedCaBySha256_AndLeavesTheCaFieldBlank()
     {
         using var browser = await SignedInClient.CreateAsync(server.Url, server.ApiKey);
-        var html = await browser.GetStringAsync("/connections/Demo%20tenant");
+        var html = await browser.GetStringAsync("/connections/by-name/Demo%20tenant");
         html.ShouldContain($"SHA-256 {server.Emulator.CaCertificate.GetCertHashString(HashAlgorithmName.SHA256)}");
         html.ShouldContain("Leave this blank to keep it");
         html.ShouldNotContain("BEGIN CERTIFICATE");
