@@ -86,6 +86,10 @@ public sealed class JobsApiTests(ServerFixture server)
             var done = (await client.GetFromJsonAsync<JsonObject>($"/api/v1/jobs/{jobId}"))!;
             done["job"]!["status"]!.GetValue<string>().ShouldBe("completed");
             done["runId"]!.GetValue<string>().ShouldBe(running["id"]!.GetValue<string>());
+
+            // The run's page names the job too, for 'entrada jobs show|resume'.
+            using var browser = await SignedInClient.CreateAsync(server.Url, server.ApiKey);
+            (await browser.GetStringAsync($"/runs/{running["id"]}")).ShouldContain($"<code id=\"run-job\">{jobId}</code>");
         }
         finally
         {
