@@ -6,9 +6,12 @@
 
 # shellcheck source=lib/test-ca.sh
 source "$ROOT/tests/infra/lib/test-ca.sh"
+# shellcheck source=lib/service.sh
+source "$ROOT/tests/infra/lib/service.sh"
 
 samba_dir="$RUN_DIR/samba"
 samba_conf="$samba_dir/etc/smb.conf"
+samba_pid="$samba_dir/samba.pid"
 samba_admin_password="Adm1n-$(openssl rand -hex 12)"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -17,16 +20,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # A domain controller left over from an interrupted run: stop it first.
-if [ -s "$samba_dir/samba.pid" ]; then
-  kill "$(cat "$samba_dir/samba.pid")" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$(cat "$samba_dir/samba.pid")" 2>/dev/null || break; sleep 0.1; done
-fi
-for port in 389 636; do
-  if test_port_open "$port"; then
-    log "samba: 127.0.0.1:$port is already in use (a system slapd or samba-ad-dc?); stop it and rerun"
-    return 1
-  fi
-done
+service_stop_leftover "$samba_pid"
+service_ports_free samba " (a system slapd or samba-ad-dc?); stop it and rerun" 389 636 || return 1
 
 test_ca_ensure
 test_ca_issue samba "IP:127.0.0.1,DNS:localhost"
@@ -62,32 +57,12 @@ samba-tool domain passwordsettings set -s "$samba_conf" --quiet \
   --account-lockout-threshold=3 --account-lockout-duration=30 --reset-account-lockout-after=30 \
   >>"$samba_dir/provision.log" 2>&1 || { log "samba: passwordsettings failed, see $samba_dir/provision.log"; return 1; }
 
-samba -F -M single -s "$samba_conf" --debug-stdout -d 1 </dev/null >"$samba_dir/samba.out" 2>&1 &
-echo $! >"$samba_dir/samba.pid"
-STOP_HOOKS+=("samba_stop")
-samba_stop() {
-  local pid
-  pid=$(cat "$samba_dir/samba.pid" 2>/dev/null) || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$samba_dir/samba.pid"
-}
+service_start "$samba_pid" "$samba_dir/samba.out" samba -F -M single -s "$samba_conf" --debug-stdout -d 1
 
-samba_ready=""
-for _ in $(seq 150); do
-  if LDAPTLS_CACERT="$TEST_CA_DIR/ca.pem" ldapsearch -x -LLL -o nettimeout=2 -H ldaps://127.0.0.1:636 \
-       -b "" -s base defaultNamingContext >/dev/null 2>&1; then
-    samba_ready=1; break
-  fi
-  kill -0 "$(cat "$samba_dir/samba.pid")" 2>/dev/null || break
-  sleep 0.2
-done
-if [ -z "$samba_ready" ]; then
-  log "samba: the domain controller did not answer on ldaps://127.0.0.1:636; see $samba_dir/samba.out"
-  tail -20 "$samba_dir/samba.out" >&2 || true
-  return 1
-fi
+service_wait_ready samba 150 0.2 "$samba_pid" "$samba_dir/samba.out" \
+  "the domain controller did not answer on ldaps://127.0.0.1:636" \
+  env LDAPTLS_CACERT="$TEST_CA_DIR/ca.pem" ldapsearch -x -LLL -o nettimeout=2 -H ldaps://127.0.0.1:636 \
+    -b "" -s base defaultNamingContext || return 1
 
 export ENTRADA_TEST_SAMBA_URI="ldaps://127.0.0.1:636"
 export ENTRADA_TEST_SAMBA_PLAIN_URI="ldap://127.0.0.1:389"

@@ -9,22 +9,17 @@
 
 # shellcheck source=lib/test-ca.sh
 source "$ROOT/tests/infra/lib/test-ca.sh"
+# shellcheck source=lib/service.sh
+source "$ROOT/tests/infra/lib/service.sh"
 
 slapd_dir="$RUN_DIR/slapd"
+slapd_pid="$slapd_dir/slapd.pid"
 slapd_suffix="dc=entrada,dc=example"
 slapd_admin_password="Slapd-$(openssl rand -hex 12)"
 slapd_people=250
 
-if [ -s "$slapd_dir/slapd.pid" ]; then
-  kill "$(cat "$slapd_dir/slapd.pid")" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$(cat "$slapd_dir/slapd.pid")" 2>/dev/null || break; sleep 0.1; done
-fi
-for port in 3890 6360; do
-  if test_port_open "$port"; then
-    log "slapd: 127.0.0.1:$port is already in use; stop what listens there and rerun"
-    return 1
-  fi
-done
+service_stop_leftover "$slapd_pid"
+service_ports_free slapd "; stop what listens there and rerun" 3890 6360 || return 1
 
 test_ca_ensure
 test_ca_issue slapd-wrong-name "DNS:wrong-name.invalid"
@@ -70,32 +65,12 @@ CONF
 slapadd -q -f "$slapd_dir/slapd.conf" -l "$slapd_dir/seed.ldif" >"$slapd_dir/slapadd.log" 2>&1 \
   || { log "slapd: loading the directory failed, see $slapd_dir/slapadd.log"; return 1; }
 
-slapd -d 0 -f "$slapd_dir/slapd.conf" -h "ldap://127.0.0.1:3890/ ldaps://127.0.0.1:6360/" \
-  </dev/null >"$slapd_dir/slapd.out" 2>&1 &
-echo $! >"$slapd_dir/slapd.pid"
-STOP_HOOKS+=("slapd_stop")
-slapd_stop() {
-  local pid
-  pid=$(cat "$slapd_dir/slapd.pid" 2>/dev/null) || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  rm -f "$slapd_dir/slapd.pid"
-}
+service_start "$slapd_pid" "$slapd_dir/slapd.out" \
+  slapd -d 0 -f "$slapd_dir/slapd.conf" -h "ldap://127.0.0.1:3890/ ldaps://127.0.0.1:6360/"
 
-slapd_ready=""
-for _ in $(seq 100); do
-  if ldapsearch -x -LLL -o nettimeout=2 -H ldap://127.0.0.1:3890 -b "" -s base namingContexts >/dev/null 2>&1; then
-    slapd_ready=1; break
-  fi
-  kill -0 "$(cat "$slapd_dir/slapd.pid")" 2>/dev/null || break
-  sleep 0.1
-done
-if [ -z "$slapd_ready" ]; then
-  log "slapd: the server did not answer on ldap://127.0.0.1:3890; see $slapd_dir/slapd.out"
-  tail -20 "$slapd_dir/slapd.out" >&2 || true
-  return 1
-fi
+service_wait_ready slapd 100 0.1 "$slapd_pid" "$slapd_dir/slapd.out" \
+  "the server did not answer on ldap://127.0.0.1:3890" \
+  ldapsearch -x -LLL -o nettimeout=2 -H ldap://127.0.0.1:3890 -b "" -s base namingContexts || return 1
 
 export ENTRADA_TEST_SLAPD_URI="ldap://127.0.0.1:3890"
 export ENTRADA_TEST_SLAPD_WRONG_NAME_URI="ldaps://127.0.0.1:6360"

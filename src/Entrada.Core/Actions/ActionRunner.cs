@@ -23,6 +23,12 @@ public sealed record ActionRunRequest(string ActionId, string ConnectionName, Js
     public string? Actor { get; init; }
     /// <summary>Receives progress of long or bulk work.</summary>
     public IProgress<ActionProgress>? Progress { get; init; }
+    /// <summary>
+    /// Told the durable job's id as soon as a bulk run has one (made, or taken up to resume), before
+    /// any item is worked on, so that the caller can point at the job while it runs. Awaited: an
+    /// exception from it fails the run (and the job).
+    /// </summary>
+    public Func<string, CancellationToken, ValueTask>? OnJobStarted { get; init; }
 }
 
 /// <summary>How a run ended.</summary>
@@ -150,6 +156,11 @@ public sealed partial class ActionRunner(
             {
                 await jobs.SetStatusAsync(resumed.Id, JobStatuses.Running, null, cancellationToken);
                 tracker = await jobs.TrackAsync(resumed, cancellationToken);
+            }
+
+            if (tracker is not null && request.OnJobStarted is { } onJobStarted)
+            {
+                await onJobStarted(tracker.Id, cancellationToken);
             }
 
             context = new ActionContext(connection, services)

@@ -208,6 +208,12 @@ public sealed class EntradaDatabase
         """
         ALTER TABLE jobs ADD COLUMN items TEXT NULL;
         """,
+
+        // 5: a server run of a bulk action names its durable job, so each can point at the other.
+        """
+        ALTER TABLE runs ADD COLUMN job_id TEXT NULL;
+        CREATE INDEX runs_job ON runs (job_id);
+        """,
     ];
 }
 

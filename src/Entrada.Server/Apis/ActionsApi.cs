@@ -117,7 +117,7 @@ internal static class ActionsApi
         var active = await runs.StartAsync(id, body.Connection, body.Input, body.DryRun, new Caller(AuditInterfaces.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
         var respondAsync = http.Request.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
         var finished = await RunService.WaitAsync(active, respondAsync ? TimeSpan.Zero : settings.RunWait, cancellationToken);
-        var location = $"/api/v1/runs/{active.Record.Id}";
+        var location = RunView.HrefOf(active.Record.Id);
         if (finished is null)
         {
             http.Response.Headers.RetryAfter = "1";

@@ -1,3 +1,4 @@
+using Entrada.Core.Connections;
 using Entrada.Core;
 using Entrada.Core.Audit;
 using Entrada.Core.Testing;

@@ -1,4 +1,6 @@
+using System.ComponentModel;
 using Entrada.Core.Jobs;
+using Entrada.Server.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,8 +8,12 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Entrada.Server.Apis;
 
-/// <summary>A job with each item's state.</summary>
-internal sealed record JobDetailView(JobSummary Job, IReadOnlyList<JobItem> Items);
+/// <summary>A job with each item's state, and the run that made it when that was an API or page run.</summary>
+internal sealed record JobDetailView(
+    JobSummary Job,
+    [property: Description("The run (POST /api/v1/actions/{id}/runs) that made this job; absent for a job started from the CLI.")] string? RunId,
+    [property: Description("Where that run is shown (/api/v1/runs/{runId}).")] string? RunHref,
+    IReadOnlyList<JobItem> Items);
 
 /// <summary>
 /// <c>/api/v1/jobs</c>: every bulk run is a durable job; here its progress (done, unchanged,
@@ -27,10 +33,14 @@ internal static class JobsApi
     private static async Task<Ok<JobSummary[]>> ListAsync(int? limit, JobStore jobs, CancellationToken cancellationToken) =>
         TypedResults.Ok((await jobs.ListAsync(Math.Clamp(limit ?? 50, 1, 500), cancellationToken)).Select(JobSummary.From).ToArray());
 
-    private static async Task<Ok<JobDetailView>> GetAsync(string id, JobStore jobs, CancellationToken cancellationToken)
+    /// <summary>Where the API shows a job.</summary>
+    public static string HrefOf(string jobId) => $"/api/v1/jobs/{Uri.EscapeDataString(jobId)}";
+
+    private static async Task<Ok<JobDetailView>> GetAsync(string id, JobStore jobs, RunStore runs, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken);
-        return TypedResults.Ok(new JobDetailView(JobSummary.From(job), await jobs.ItemsAsync(job.Id, null, cancellationToken)));
+        var runId = await runs.FindRunOfJobAsync(job.Id, cancellationToken);
+        return TypedResults.Ok(new JobDetailView(JobSummary.From(job), runId, runId is null ? null : RunView.HrefOf(runId), await jobs.ItemsAsync(job.Id, null, cancellationToken)));
     }
 
     private static async Task<Ok<JobSummary>> CancelAsync(string id, JobStore jobs, CancellationToken cancellationToken) =>

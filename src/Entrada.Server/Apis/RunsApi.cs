@@ -35,6 +35,10 @@ internal sealed record RunView
     [Description("Why it failed, as problem details.")]
     public ProblemDetails? Problem { get; init; }
     public long? AuditId { get; init; }
+    [Description("For a bulk action: the id of its durable job, from the moment the job is made.")]
+    public string? JobId { get; init; }
+    [Description("For a bulk action: where to follow its job item by item (/api/v1/jobs/{jobId}).")]
+    public string? JobHref { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public long? DurationMs { get; init; }
@@ -60,12 +64,17 @@ internal sealed record RunView
             Progress = r.Progress,
             Problem = r.Problem is { } p ? ProblemOf(r, p) : null,
             AuditId = r.AuditId,
+            JobId = r.JobId,
+            JobHref = r.JobId is { } jobId ? JobsApi.HrefOf(jobId) : null,
             CreatedAt = r.CreatedAt,
             FinishedAt = r.FinishedAt,
             DurationMs = r.DurationMs,
-            Href = $"/api/v1/runs/{r.Id}",
+            Href = HrefOf(r.Id),
         };
     }
+
+    /// <summary>Where the API shows a run.</summary>
+    public static string HrefOf(string runId) => $"/api/v1/runs/{Uri.EscapeDataString(runId)}";
 
     /// <summary>The problem details of a failed run, with its id.</summary>
     public static ProblemDetails ProblemOf(RunRecord run, RunProblem problem)

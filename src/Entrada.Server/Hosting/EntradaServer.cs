@@ -11,6 +11,7 @@ using Entrada.Server.Demo;
 using Entrada.Server.Keys;
 using Entrada.Server.OAuth;
 using Entrada.Server.Pages;
+using Entrada.Server.Pages.Connections;
 using Entrada.Server.Runs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -260,6 +261,10 @@ internal sealed class EntradaServer : IAsyncDisposable
         api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
         app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        // A connection's page was /connections/{name} until a connection called 'new' showed that the
+        // fixed pages there could hide one; links kept from then still lead to it.
+        app.MapGet("/connections/{name}", (string name, HttpRequest request) => TypedResults.Redirect(ConnectionPages.PathOf(name) + request.QueryString, permanent: true))
+            .RequireAuthorization().ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }

@@ -1,4 +1,4 @@
-using Entrada.Server.Apis;
+using Entrada.Core.Connections;
 
 namespace Entrada.Server.Pages;
 
@@ -8,9 +8,14 @@ internal sealed record ConnectionFieldsModel(ConnectionForm Form, IReadOnlyDicti
     /// <summary>Whether the saved connection has this secret (never its value).</summary>
     public bool SecretSet(string field) => field switch
     {
-        "clientSecret" => Existing?.Credential == "client-secret",
-        "certificate" => Existing?.Credential == "certificate",
-        "password" => Existing?.Credential == "password",
+        "clientSecret" => Existing?.Credential == ConnectionCredentials.ClientSecret,
+        "certificate" => Existing?.Credential == ConnectionCredentials.Certificate,
+        "password" => Existing?.Credential == ConnectionCredentials.Password,
         _ => false,
     };
+
+    /// <summary>The help under a CA certificate field: on edit, which CA is trusted now and that a blank field keeps it.</summary>
+    public string CaHelp => Existing?.CaCertificateSubject is { } subject
+        ? $"Trusted for this connection only. Now trusted: {subject}, SHA-256 {Existing.CaCertificateSha256}, expires {Existing.CaCertificateExpires:yyyy-MM-dd}. Leave this blank to keep it; paste another to replace it."
+        : "Trusted for this connection only.";
 }

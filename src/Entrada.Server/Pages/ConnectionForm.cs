@@ -34,7 +34,10 @@ internal sealed class ConnectionForm
     public bool AllowPlainBind { get; set; }
     public string? DraftId { get; set; }
 
-    /// <summary>The form of a saved connection (no secret, ever).</summary>
+    /// <summary>
+    /// The form of a saved connection (no secret, ever). The CA certificate fields start blank: the
+    /// page shows which CA is trusted, and a blank field keeps it.
+    /// </summary>
     public static ConnectionForm From(ConnectionView c) => new()
     {
         Name = c.Name,
@@ -42,17 +45,15 @@ internal sealed class ConnectionForm
         Cloud = c.Cloud ?? "global",
         TenantId = c.TenantId,
         ClientId = c.ClientId,
-        Credential = c.Credential == "certificate" ? "certificate" : "secret",
+        Credential = c.Credential == ConnectionCredentials.Certificate ? "certificate" : "secret",
         AuthorityHost = c.AuthorityHost,
         GraphEndpoint = c.GraphEndpoint,
-        CaCertificate = c.Method == "ldap" ? null : c.CaCertificate,
-        LdapCaCertificate = c.Method == "ldap" ? c.CaCertificate : null,
         Uri = c.Uri,
         BindDn = c.BindDn,
         BaseDn = c.BaseDn,
         StartTls = c.StartTls ?? false,
         InsecureSkipVerify = c.InsecureSkipVerify ?? false,
-        Anonymous = c.Credential == "anonymous",
+        Anonymous = c.Credential == ConnectionCredentials.Anonymous,
         AllowPlainBind = c.AllowPlainBind ?? false,
     };
 

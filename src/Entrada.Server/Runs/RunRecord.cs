@@ -46,6 +46,9 @@ internal sealed record RunRecord
     public RunProblem? Problem { get; init; }
     public ActionProgress? Progress { get; init; }
     public long? AuditId { get; init; }
+
+    /// <summary>For a bulk action: its durable job, known from the moment the job is made.</summary>
+    public string? JobId { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
 

@@ -129,6 +129,13 @@ internal sealed partial class RunService(
                     Interface = record.Interface,
                     Actor = record.Actor,
                     Progress = progress,
+                    OnJobStarted = async (jobId, ct) =>
+                    {
+                        // Stored at once, so that the run points at its job (and the job back at
+                        // the run) while the bulk work is still going.
+                        await store.SetJobAsync(record.Id, jobId, ct);
+                        active.JobId = jobId;
+                    },
                 },
                 descriptor.IsList ? OnItem : null,
                 token);
@@ -182,7 +189,7 @@ internal sealed partial class RunService(
             };
         }
 
-        record = record with { FinishedAt = time.GetUtcNow(), Progress = null };
+        record = record with { FinishedAt = time.GetUtcNow(), Progress = null, JobId = active.JobId };
         try
         {
             await store.CompleteAsync(record, CancellationToken.None);
@@ -221,6 +228,7 @@ internal sealed class ActiveRun(RunRecord record, CancellationTokenSource cancel
     public Task? Task { get; set; }
 
     private ActionProgress? _progress;
+    private string? _jobId;
 
     /// <summary>Its latest progress.</summary>
     public ActionProgress? Progress
@@ -229,11 +237,18 @@ internal sealed class ActiveRun(RunRecord record, CancellationTokenSource cancel
         set => Volatile.Write(ref _progress, value);
     }
 
+    /// <summary>Its durable job, once a bulk run has made it.</summary>
+    public string? JobId
+    {
+        get => Volatile.Read(ref _jobId);
+        set => Volatile.Write(ref _jobId, value);
+    }
+
     /// <summary>Completes with the finished record (output unmasked).</summary>
     public Task<RunRecord> Completion => _completion.Task;
 
     /// <summary>The run now.</summary>
-    public RunRecord Snapshot() => Completion.IsCompletedSuccessfully ? Completion.Result : Record with { Progress = Progress };
+    public RunRecord Snapshot() => Completion.IsCompletedSuccessfully ? Completion.Result : Record with { Progress = Progress, JobId = JobId };
 
     internal void Complete(RunRecord finished) => _completion.TrySetResult(finished);
 }

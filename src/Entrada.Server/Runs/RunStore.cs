@@ -38,7 +38,7 @@ internal sealed class RunStore(EntradaDatabase database)
         await using var update = db.CreateCommand();
         update.CommandText = """
             UPDATE runs SET status = $status, output = $output, item_count = $count, problem = $problem,
-                audit_id = $audit, finished_at = $finished, connection = $connection
+                audit_id = $audit, finished_at = $finished, connection = $connection, job_id = coalesce($job, job_id)
             WHERE id = $id;
             """;
         update.Parameters.AddWithValue("$id", run.Id);
@@ -50,7 +50,29 @@ internal sealed class RunStore(EntradaDatabase database)
         update.Parameters.AddWithValue("$audit", (object?)run.AuditId ?? DBNull.Value);
         update.Parameters.AddWithValue("$finished", run.FinishedAt is { } f ? Format(f) : DBNull.Value);
         update.Parameters.AddWithValue("$connection", run.Connection);
+        update.Parameters.AddWithValue("$job", (object?)run.JobId ?? DBNull.Value);
         await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records the durable job a running bulk run works through.</summary>
+    public async Task SetJobAsync(string runId, string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = "UPDATE runs SET job_id = $job WHERE id = $id;";
+        update.Parameters.AddWithValue("$id", runId);
+        update.Parameters.AddWithValue("$job", jobId);
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The id of the run that made a job, or null when the job came from elsewhere (the CLI).</summary>
+    public async Task<string?> FindRunOfJobAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var select = db.CreateCommand();
+        select.CommandText = "SELECT id FROM runs WHERE job_id = $job ORDER BY created_at, rowid LIMIT 1;";
+        select.Parameters.AddWithValue("$job", jobId);
+        return await select.ExecuteScalarAsync(cancellationToken) as string;
     }
 
     /// <summary>Marks runs left running by a server that stopped as interrupted.</summary>
@@ -97,7 +119,7 @@ internal sealed class RunStore(EntradaDatabase database)
         return runs;
     }
 
-    private const string Select = "SELECT id, action, connection, interface, actor, status, dry_run, input, output, item_count, problem, audit_id, created_at, finished_at FROM runs";
+    private const string Select = "SELECT id, action, connection, interface, actor, status, dry_run, input, output, item_count, problem, audit_id, created_at, finished_at, job_id FROM runs";
 
     private static RunRecord Read(SqliteDataReader r, bool withOutput)
     {
@@ -119,6 +141,7 @@ internal sealed class RunStore(EntradaDatabase database)
             AuditId = r.IsDBNull(11) ? null : r.GetInt64(11),
             CreatedAt = DateTimeOffset.Parse(r.GetString(12), CultureInfo.InvariantCulture),
             FinishedAt = r.IsDBNull(13) ? null : DateTimeOffset.Parse(r.GetString(13), CultureInfo.InvariantCulture),
+            JobId = r.IsDBNull(14) ? null : r.GetString(14),
         };
     }
 

@@ -1,4 +1,8 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Entrada.Cli.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -26,7 +30,7 @@ public sealed class ConnectionCommandTests : IDisposable
         var items = JsonDocument.Parse(list.Stdout).RootElement;
         items.GetArrayLength().ShouldBe(1);
         items[0].GetProperty("name").GetString().ShouldBe("Contoso");
-        items[0].GetProperty("credential").GetString().ShouldBe("client secret");
+        items[0].GetProperty("credential").GetString().ShouldBe("client-secret");
     }
 
     [Fact]
@@ -113,6 +117,77 @@ public sealed class ConnectionCommandTests : IDisposable
         view.GetProperty("uri").GetString().ShouldBe("ldaps://dc1.corp.example");
         view.GetProperty("credential").GetString().ShouldBe("password");
         view.GetProperty("startTls").GetBoolean().ShouldBeFalse();
+        view.TryGetProperty("caCertificateSubject", out _).ShouldBeFalse();
+        add.All.ShouldNotContain("ldap-pw");
+    }
+
+    [Fact]
+    public async Task Show_OfAConnectionWithACaCertificate_NamesTheCaBySubjectAndSha256_NotByItsPem()
+    {
+        using var key = RSA.Create(2048);
+        using var ca = new CertificateRequest("CN=Corp Root CA, O=Corp", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var caPath = Path.Combine(Path.GetTempPath(), $"entrada-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(caPath, ca.ExportCertificatePem());
+        try
+        {
+            _entrada.Environment["LDAP_PW"] = "ldap-pw";
+            var add = await _entrada.RunAsync("connections", "add", "Corp AD", "--method", "ldap", "--uri", "ldaps://dc1.corp.example", "--bind-dn", "svc@corp.example", "--password-env", "LDAP_PW", "--ca-cert", caPath);
+            add.ExitCode.ShouldBe(0, add.ToString());
+
+            var json = await _entrada.RunAsync("connections", "show", "Corp AD", "--output", "json");
+            json.ExitCode.ShouldBe(0, json.ToString());
+            var view = JsonDocument.Parse(json.Stdout).RootElement;
+            view.GetProperty("caCertificateSubject").GetString().ShouldBe("CN=Corp Root CA, O=Corp");
+            view.GetProperty("caCertificateSha256").GetString().ShouldBe(ca.GetCertHashString(HashAlgorithmName.SHA256));
+            view.GetProperty("caCertificateExpires").GetDateTimeOffset().ShouldBe(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero));
+            view.TryGetProperty("caCertificate", out _).ShouldBeFalse();
+
+            var table = await _entrada.RunAsync("connections", "show", "Corp AD");
+            table.ExitCode.ShouldBe(0, table.ToString());
+            table.Stdout.ShouldContain(ca.GetCertHashString(HashAlgorithmName.SHA256));
+            foreach (var output in new[] { json, table })
+            {
+                output.All.ShouldNotContain("BEGIN CERTIFICATE");
+                output.All.ShouldNotContain("ldap-pw");
+            }
+        }
+        finally
+        {
+            File.Delete(caPath);
+        }
+    }
+
+    [Fact]
+    public async Task ShowAndTheApi_GiveTheSameViewOfAConnection()
+    {
+        using var key = RSA.Create(2048);
+        using var ca = new CertificateRequest("CN=Emulated CA", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+        var caPath = Path.Combine(Path.GetTempPath(), $"entrada-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(caPath, ca.ExportCertificatePem());
+        try
+        {
+            var add = await _entrada.RunWithInputAsync("s3cret-value", "connections", "add", "Custom", "--method", "app-registration", "--tenant-id", Tenant, "--client-id", Client, "--client-secret-stdin",
+                "--cloud", "custom", "--authority-host", "https://login.example.com", "--graph-endpoint", "https://graph.example.com/v1.0", "--ca-cert", caPath);
+            add.ExitCode.ShouldBe(0, add.ToString());
+            var cli = JsonNode.Parse((await _entrada.RunAsync("connections", "show", "Custom", "--output", "json")).Stdout)!;
+
+            await using var serve = RunningEntrada.Start(_entrada, "serve", "--urls", "http://127.0.0.1:0", "--output", "json");
+            var started = JsonNode.Parse((await serve.ReadLineAsync(TimeSpan.FromMinutes(1)))!)!;
+            using var client = new HttpClient { BaseAddress = new Uri(started["url"]!.GetValue<string>()) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", started["apiKey"]!.GetValue<string>());
+            var api = JsonNode.Parse(await client.GetStringAsync("/api/v1/connections/Custom"))!;
+
+            JsonNode.DeepEquals(cli, api).ShouldBeTrue($"CLI:\n{cli}\nAPI:\n{api}");
+            cli["credential"]!.GetValue<string>().ShouldBe("client-secret");
+            cli["caCertificateSha256"]!.GetValue<string>().ShouldBe(ca.GetCertHashString(HashAlgorithmName.SHA256));
+            api.ToJsonString().ShouldNotContain("s3cret-value");
+        }
+        finally
+        {
+            File.Delete(caPath);
+        }
     }
 
     [Fact]

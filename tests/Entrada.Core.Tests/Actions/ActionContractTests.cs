@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Actions;
 using Entrada.Core.Audit;
 using Entrada.Core.Connections;
+using Entrada.Core.Jobs;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Core.Testing;
@@ -61,6 +62,27 @@ internal sealed class CountAction : ListAction<GreetInput, int>
     }
 }
 
+/// <summary>Input of the bulk test action: one item per name.</summary>
+public sealed record TouchInput(IReadOnlyList<string> Names) : IBulkInput
+{
+    public IReadOnlyList<string> BulkItems => Names;
+}
+
+internal sealed class TouchAction : EntradaAction<TouchInput, int>
+{
+    public override ActionDescriptor Descriptor { get; } = Describe("test.touch", "Touches each name.", ActionTarget.Graph) with { Destructive = true, Bulk = true };
+
+    public override async Task<int> ExecuteAsync(TouchInput input, ActionContext context, CancellationToken cancellationToken)
+    {
+        if (context.Job is { } job)
+        {
+            await job.RecordAsync([.. input.Names.Select((_, i) => new JobItem(i, input.Names[i], JobItemStates.Done))], cancellationToken);
+        }
+
+        return input.Names.Count;
+    }
+}
+
 public sealed class ActionContractTests : IDisposable
 {
     private readonly TempHome _temp = new();
@@ -70,7 +92,7 @@ public sealed class ActionContractTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddEntradaCore(_temp.Home);
-        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>());
+        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<TouchAction>());
         _services = services.BuildServiceProvider();
     }
 
@@ -219,6 +241,48 @@ public sealed class ActionContractTests : IDisposable
         var record = (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default)).ShouldHaveSingleItem();
         record.Outcome.ShouldBe(AuditOutcomes.Failed);
         record.Error.ShouldBe(ex.Message);
+    }
+
+    [Fact]
+    public async Task Run_OfABulkAction_TellsTheCallerItsJobBeforeAnyItemIsWorkedOn()
+    {
+        await AddConnectionAsync();
+        var jobs = _services.GetRequiredService<JobStore>();
+        string? told = null;
+        IReadOnlyList<JobItem> itemsWhenTold = [];
+        var result = await _services.GetRequiredService<ActionRunner>().RunAsync(
+            new ActionRunRequest("test.touch", "Contoso", JsonNode.Parse("""{"names":["a","b","c"]}"""))
+            {
+                OnJobStarted = async (id, ct) =>
+                {
+                    told = id;
+                    itemsWhenTold = await jobs.ItemsAsync(id, null, ct);
+                },
+            },
+            null,
+            default);
+
+        told.ShouldNotBeNull().ShouldBe(result.JobId);
+        itemsWhenTold.Select(i => (i.Item, i.State)).ShouldBe([("a", "pending"), ("b", "pending"), ("c", "pending")]);
+        (await jobs.GetAsync(told, default)).Status.ShouldBe(JobStatuses.Completed);
+    }
+
+    [Fact]
+    public async Task Run_WithoutAJob_NeverCallsTheJobHook()
+    {
+        await AddConnectionAsync();
+        var runner = _services.GetRequiredService<ActionRunner>();
+        var calls = 0;
+        ValueTask Hook(string id, CancellationToken ct)
+        {
+            calls++;
+            return ValueTask.CompletedTask;
+        }
+
+        await runner.RunAsync(new ActionRunRequest("test.greet", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")) { OnJobStarted = Hook }, null, default);
+        var dry = await runner.RunAsync(new ActionRunRequest("test.touch", "Contoso", JsonNode.Parse("""{"names":["a"]}""")) { DryRun = true, OnJobStarted = Hook }, null, default);
+        calls.ShouldBe(0);
+        dry.JobId.ShouldBeNull();
     }
 
     [Fact]

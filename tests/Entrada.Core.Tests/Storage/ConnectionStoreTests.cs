@@ -148,6 +148,41 @@ public sealed class ConnectionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADatabaseAtVersion3_MovesToTheCurrentVersion_KeepingItsRunsAndGivingThemAJobColumn()
+    {
+        _temp.Home.EnsureCreated();
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_temp.Home.DatabasePath};Pooling=False"))
+        {
+            await db.OpenAsync();
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = string.Join('\n', EntradaDatabase.Migrations.Take(3)) + """
+
+                PRAGMA user_version = 3;
+                INSERT INTO runs (id, action, connection, interface, status, dry_run, created_at)
+                VALUES ('run_old', 'users.list', 'Contoso', 'api', 'succeeded', 0, '2026-11-01T00:00:00.0000000+00:00');
+                INSERT INTO jobs (id, action, connection, interface, input, status, total, created_at, updated_at)
+                VALUES ('job_old', 'users.disable', 'Contoso', 'cli', '{}', 'cancelled', 2, '2026-11-01T00:00:00Z', '2026-11-01T00:00:00Z');
+                INSERT INTO job_items (job_id, idx, item, state) VALUES ('job_old', 0, 'a', 'done'), ('job_old', 1, 'b', 'pending');
+                """;
+            await cmd.ExecuteNonQueryAsync();
+        }
+
+        (await _database.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
+        await using var check = await _database.OpenAsync(default);
+        await using var select = check.CreateCommand();
+        select.CommandText = "SELECT id, job_id FROM runs;";
+        await using var reader = await select.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        reader.GetString(0).ShouldBe("run_old");
+        reader.IsDBNull(1).ShouldBeTrue();
+
+        // A job written at version 3 (a row per item) still reads as it did.
+        var jobs = new Entrada.Core.Jobs.JobStore(_database, TimeProvider.System);
+        (await jobs.ItemsAsync("job_old", null, default)).Select(i => (i.Item, i.State)).ShouldBe([("a", "done"), ("b", "pending")]);
+        (await jobs.GetAsync("job_old", default)).Done.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task ManyWritersAtOnce_LoseNothing()
     {
         // Separate store instances share nothing but the file, as separate processes do.

@@ -52,10 +52,14 @@ public sealed class AuthenticationTests(ServerFixture server)
         var keys = server.Server.Services.GetRequiredService<ApiKeyStore>();
         var (_, key) = await keys.CreateAsync("hashed", CancellationToken.None);
         var home = server.Server.Services.GetRequiredService<EntradaHome>();
+
+        // entrada_{id}_{secret}: the secret is base64url, so it may itself contain '_'.
+        var secret = string.Join('_', key.Reveal().Split('_').Skip(2));
+        secret.Length.ShouldBe(43);
         foreach (var file in Directory.EnumerateFiles(home.Path, "entrada.db*"))
         {
             var bytes = await ReadSharedAsync(file);
-            System.Text.Encoding.UTF8.GetString(bytes).ShouldNotContain(key.Reveal().Split('_')[2]);
+            System.Text.Encoding.UTF8.GetString(bytes).ShouldNotContain(secret);
         }
     }
 
@@ -74,6 +78,15 @@ public sealed class AuthenticationTests(ServerFixture server)
         paths.ShouldContain("/api/v1/runs/{id}");
         paths.ShouldContain("/api/v1/audit");
         document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]!.GetValue<string>().ShouldBe("bearer");
+
+        // The connection view shows which credential and CA are set, never a secret or the CA's PEM.
+        var view = document["components"]!["schemas"]!["ConnectionView"]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        view.ShouldContain("credential");
+        view.ShouldContain("caCertificateSubject");
+        view.ShouldContain("caCertificateSha256");
+        view.ShouldNotContain("caCertificate");
+        view.ShouldNotContain("clientSecret");
+        view.ShouldNotContain("password");
     }
 
     [Fact]

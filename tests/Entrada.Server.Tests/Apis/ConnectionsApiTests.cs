@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Entrada.Server.Tests.Support;
 
@@ -18,6 +19,54 @@ public sealed class ConnectionsApiTests(ServerFixture server)
         demo["cloud"]!.GetValue<string>().ShouldBe("custom");
         demo["credential"]!.GetValue<string>().ShouldBe("client-secret");
         demo["lastTest"]!["outcome"]!.GetValue<string>().ShouldBe("ready");
+    }
+
+    [Fact]
+    public async Task Get_ShowsTheTrustedCaBySubjectSha256AndExpiry_NotItsPem()
+    {
+        using var client = server.Client();
+        var text = await client.GetStringAsync("/api/v1/connections/Demo%20tenant");
+        var demo = JsonNode.Parse(text)!;
+        var ca = server.Emulator.CaCertificate;
+        demo["caCertificateSubject"]!.GetValue<string>().ShouldBe(ca.Subject);
+        demo["caCertificateSha256"]!.GetValue<string>().ShouldBe(ca.GetCertHashString(HashAlgorithmName.SHA256));
+        demo["caCertificateExpires"]!.GetValue<DateTimeOffset>().ShouldBe(new DateTimeOffset(ca.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+        demo["caCertificate"].ShouldBeNull();
+        text.ShouldNotContain("BEGIN CERTIFICATE");
+    }
+
+    [Fact]
+    public async Task TheConnectionPage_NamesTheTrustedCaBySha256_AndLeavesTheCaFieldBlank()
+    {
+        using var browser = await SignedInClient.CreateAsync(server.Url, server.ApiKey);
+        var html = await browser.GetStringAsync("/connections/by-name/Demo%20tenant");
+        html.ShouldContain($"SHA-256 {server.Emulator.CaCertificate.GetCertHashString(HashAlgorithmName.SHA256)}");
+        html.ShouldContain("Leave this blank to keep it");
+        html.ShouldNotContain("BEGIN CERTIFICATE");
+    }
+
+    [Fact]
+    public async Task AnLdapConnection_ShowsItsCredentialKindAndCa_AndNeverItsPassword()
+    {
+        const string Password = "Ldap-View-Secret-3c9d";
+        using var client = server.Client();
+        using var created = await client.PostAsJsonAsync("/api/v1/connections", new JsonObject
+        {
+            ["name"] = "LDAP view",
+            ["method"] = "ldap",
+            ["uri"] = "ldaps://dc1.corp.example",
+            ["bindDn"] = "svc@corp.example",
+            ["password"] = Password,
+            ["caCertificate"] = server.Emulator.CaCertificatePem,
+        });
+        var text = await created.Content.ReadAsStringAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, text);
+        var view = JsonNode.Parse(text)!;
+        view["credential"]!.GetValue<string>().ShouldBe("password");
+        view["caCertificateSha256"]!.GetValue<string>().ShouldBe(server.Emulator.CaCertificate.GetCertHashString(HashAlgorithmName.SHA256));
+        view["anonymous"].ShouldBeNull();
+        text.ShouldNotContain(Password);
+        text.ShouldNotContain("BEGIN CERTIFICATE");
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class SecretDisclosureTests(ServerFixture server)
         (await client.PostAsJsonAsync("/api/v1/connections", body)).StatusCode.ShouldBe(HttpStatusCode.Created);
 
         using var browser = await SignedInClient.CreateAsync(server.Url, server.ApiKey);
-        var html = await browser.GetStringAsync("/connections/Secret%20page");
+        var html = await browser.GetStringAsync("/connections/by-name/Secret%20page");
         html.ShouldContain("A client secret is set");
         html.ShouldNotContain(Secret);
         html.ShouldNotContain("*****");

@@ -46,7 +46,7 @@ public sealed partial class OAuthSignInTests(ServerFixture server, BrowserFixtur
         await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Microsoft" }).ClickAsync();
         await PickUserOnTheEmulatorAsync(member, "21-oauth-emulator-sign-in");
 
-        await _page.WaitForURLAsync(new Regex(Regex.Escape("/connections/OAuth%20browser?signedIn=true")));
+        await _page.WaitForURLAsync(new Regex(Regex.Escape("/connections/by-name/OAuth%20browser?signedIn=true")));
         await Assertions.Expect(_page.Locator("#signed-in-user")).ToHaveTextAsync(member.UserPrincipalName);
         await Assertions.Expect(_page.Locator("main .notice")).ToContainTextAsync($"Signed in as {member.UserPrincipalName}.");
         var html = await _page.ContentAsync();
@@ -72,7 +72,7 @@ public sealed partial class OAuthSignInTests(ServerFixture server, BrowserFixtur
         await ShotAsync("23-oauth-actions-users-list", fullPage: true);
 
         // Sign out removes the kept tokens.
-        await _page.GotoAsync("/connections/OAuth%20browser");
+        await _page.GotoAsync("/connections/by-name/OAuth%20browser");
         await _page.Locator("#oauth-sign-out-button").ClickAsync();
         await Assertions.Expect(_page.Locator("#signed-in-status")).ToContainTextAsync("not signed in");
         var store = server.Server.Services.GetService(typeof(Core.Connections.ConnectionStore)) as Core.Connections.ConnectionStore;

@@ -175,6 +175,41 @@ public sealed partial class PagesTests(ServerFixture server, BrowserFixture brow
         await ShotAsync("11-actions-phone", fullPage: true);
     }
 
+    [Fact]
+    public async Task ConnectionsNamedLikeTheFixedPages_OpenFromTheList_AndTheAddFormKeepsItsAddress()
+    {
+        await SignInAsync();
+        using (var client = server.Client())
+        {
+            foreach (var name in new[] { "new", "oauth-callback" })
+            {
+                (await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(client, "/api/v1/connections", server.AppRegistrationBody(name))).EnsureSuccessStatusCode();
+            }
+        }
+
+        await _page.GotoAsync("/connections");
+        await _page.GetByRole(AriaRole.Link, new() { Name = "new", Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Connection: new", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(UrlWith("/connections/by-name/new"));
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Re-test connection" }).ClickAsync();
+        await Assertions.Expect(_page.Locator("#readiness-report [data-outcome]")).ToHaveTextAsync("ready");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Connection: new", Exact = true })).ToBeVisibleAsync();
+
+        await _page.GotoAsync("/connections");
+        await _page.GetByRole(AriaRole.Link, new() { Name = "oauth-callback", Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Connection: oauth-callback", Exact = true })).ToBeVisibleAsync();
+
+        await _page.GotoAsync("/connections");
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Add connection" }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Add connection" })).ToBeVisibleAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(UrlWith("/connections/new"));
+
+        // A link to a connection's page from before it moved still leads there.
+        await _page.GotoAsync("/connections/Demo%20tenant");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Connection: Demo tenant", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(UrlWith("/connections/by-name/Demo%20tenant"));
+    }
+
     private async Task SignInAsync()
     {
         await _page.GotoAsync("/sign-in");

@@ -89,6 +89,21 @@ public sealed class ServerFixture : IAsyncLifetime
         return JsonNode.Parse(body)!.AsObject();
     }
 
+    /// <summary>Calls the emulator's control API (faults, state) with its control key.</summary>
+    public async Task ControlAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var http = new HttpClient(Emulator.CreateHttpHandler());
+        using var request = new HttpRequestMessage(method, new Uri(Emulator.AuthorityHost, "/_emulator/" + path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Emulator.ControlKey);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        using var response = await http.SendAsync(request);
+        response.IsSuccessStatusCode.ShouldBeTrue(await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>Ids of the first users and the first group of the emulated tenant.</summary>
     public async Task<(string GroupId, IReadOnlyList<string> UserIds)> SomeIdsAsync(int users)
     {

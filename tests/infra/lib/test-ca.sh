@@ -41,6 +41,3 @@ test_ca_issue() {
   printf '%s' "$san" > "$TEST_CA_DIR/$name.san"
   rm -f "$TEST_CA_DIR/$name.csr" "$TEST_CA_DIR/$name.ext"
 }
-
-# Succeeds once something accepts TCP connections on 127.0.0.1:PORT.
-test_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

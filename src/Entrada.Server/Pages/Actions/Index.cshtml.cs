@@ -1,3 +1,4 @@
+using Entrada.Core.Connections;
 using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;

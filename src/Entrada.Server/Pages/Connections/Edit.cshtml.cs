@@ -1,3 +1,4 @@
+using Entrada.Core.Connections;
 using Entrada.Core;
 using Entrada.Core.Testing;
 using Entrada.Server.Apis;

@@ -1,3 +1,4 @@
+using Entrada.Core.Connections;
 using Entrada.Server.Apis;
 
 namespace Entrada.Server.Pages.Connections;

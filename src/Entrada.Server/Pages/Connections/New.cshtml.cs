@@ -46,7 +46,7 @@ internal sealed class NewModel(ConnectionService connections, DraftSecrets draft
         {
             var connection = await connections.CreateAsync(body.ToRequest(), Caller, cancellationToken);
             drafts.Forget(Form.DraftId);
-            return Redirect($"/connections/{Uri.EscapeDataString(connection.Name)}?created=true");
+            return Redirect(ConnectionPages.PathOf(connection.Name) + "?created=true");
         }
         catch (EntradaException ex)
         {

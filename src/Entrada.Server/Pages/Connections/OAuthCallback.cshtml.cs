@@ -21,7 +21,7 @@ internal sealed class OAuthCallbackModel(WebSignIns signIns) : PageModel
     public WebSignInOutcome? Outcome { get; private set; }
 
     /// <summary>The connection's page, to go on to (or back to).</summary>
-    public string? ConnectionPage => Outcome?.Connection is { } name ? $"/connections/{Uri.EscapeDataString(name)}" : null;
+    public string? ConnectionPage => Outcome?.Connection is { } name ? ConnectionPages.PathOf(name) : null;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
