@@ -131,12 +131,13 @@ public sealed partial class ActionRunner(
             // A new bulk run's job is written while the preflight waits for its token (it is
             // only used once the preflight passes, and deleted if it does not).
             var bulk = descriptor.Bulk && !request.DryRun ? input as IBulkInput : null;
+            // (On the thread pool: SQLite's async calls run synchronously, so awaiting it here would not overlap.)
             var creating = bulk is not null && resumed is null
-                ? jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken)
+                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken), cancellationToken)
                 : null;
             try
             {
-                foreach (var preflight in preflights)
+            foreach (var preflight in preflights)
                 {
                     await preflight.CheckAsync(descriptor, connection, cancellationToken);
                 }

@@ -168,34 +168,30 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         var now = Stamp();
         await using var db = await database.OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken);
-        await using (var update = db.CreateCommand())
+        foreach (var item in items)
         {
-            update.Transaction = transaction;
-            // A job keeps finished items only (or, made before schema 4, every item as pending).
-            update.CommandText = """
-                INSERT INTO job_items (job_id, idx, item, state, message, attempts, updated_at) VALUES ($job, $idx, $item, $state, $message, 1, $now)
+            if (!JobItemStates.IsFinal(item.State))
+            {
+                throw new ArgumentException($"Item {item.Index} has state '{item.State}', which is not final.", nameof(items));
+            }
+        }
+
+        await using (var upsert = db.CreateCommand())
+        {
+            // One statement for the whole checkpoint (SQLite expands the JSON array). A job keeps
+            // finished items only — or, made before schema 4, every item as pending: then the
+            // pending row is updated. An item already finished is left as it was.
+            upsert.Transaction = transaction;
+            upsert.CommandText = """
+                INSERT INTO job_items (job_id, idx, item, state, message, attempts, updated_at)
+                SELECT $job, value ->> '$[0]', value ->> '$[1]', value ->> '$[2]', value ->> '$[3]', 1, $now FROM json_each($items) WHERE true
                 ON CONFLICT (job_id, idx) DO UPDATE SET state = excluded.state, message = excluded.message, updated_at = excluded.updated_at, attempts = job_items.attempts + 1
                 WHERE job_items.state = 'pending';
                 """;
-            update.Parameters.AddWithValue("$job", jobId);
-            update.Parameters.AddWithValue("$now", now);
-            var idx = update.Parameters.Add("$idx", SqliteType.Integer);
-            var value = update.Parameters.Add("$item", SqliteType.Text);
-            var state = update.Parameters.Add("$state", SqliteType.Text);
-            var message = update.Parameters.Add("$message", SqliteType.Text);
-            foreach (var item in items)
-            {
-                if (!JobItemStates.IsFinal(item.State))
-                {
-                    throw new ArgumentException($"Item {item.Index} has state '{item.State}', which is not final.", nameof(items));
-                }
-
-                idx.Value = item.Index;
-                value.Value = item.Item;
-                state.Value = item.State;
-                message.Value = (object?)item.Message ?? DBNull.Value;
-                await update.ExecuteNonQueryAsync(cancellationToken);
-            }
+            upsert.Parameters.AddWithValue("$job", jobId);
+            upsert.Parameters.AddWithValue("$now", now);
+            upsert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items.Select(i => new object?[] { i.Index, i.Item, i.State, i.Message })));
+            await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using (var touch = db.CreateCommand())

@@ -31,7 +31,11 @@ internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
             throw OAuth.OAuthErrors.NotSignedIn(connection);
         }
 
-        var token = await cache.Get(connection).GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        // A bulk run opens its connection to Graph while the token is fetched.
+        var graph = cache.Get(connection);
+        var preconnect = action.Bulk ? graph.PreconnectAsync(cancellationToken) : Task.CompletedTask;
+        var token = await graph.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        await preconnect.ConfigureAwait(false);
         if (action.PermissionFor(connection.Method) is not { } requirement)
         {
             return;
