@@ -423,9 +423,22 @@ internal sealed class FilterParser
 
     private sealed class InList(PathRef path, List<object?> values) : FilterNode
     {
+        /// <summary>
+        /// A list of string literals matched against a string is a set lookup (as Graph's indexes
+        /// make <c>id in (…)</c> cheap), not a comparison per literal per object.
+        /// </summary>
+        private readonly HashSet<string>? _strings = values.All(v => v is string)
+            ? new HashSet<string>(values.Cast<string>(), StringComparer.OrdinalIgnoreCase)
+            : null;
+
         public override bool Evaluate(Entity entity, object? lambdaValue)
         {
             var value = path.Resolve(entity, lambdaValue);
+            if (_strings is not null && Normalize(value) is string text)
+            {
+                return _strings.Contains(text);
+            }
+
             return values.Any(v => CompareValues(value, v) == 0);
         }
     }
