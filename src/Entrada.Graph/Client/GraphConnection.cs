@@ -73,30 +73,6 @@ internal sealed class GraphConnection : IDisposable
         }
     }
 
-    /// <summary>
-    /// Opens the (HTTP/2) connection to Graph ahead of the first request, so that its TCP and TLS
-    /// handshakes overlap the token request instead of following it: an unauthenticated
-    /// <c>HEAD</c> of the Graph endpoint, whose answer is ignored. Never fails: a Graph that cannot
-    /// be reached is reported by the request that needs it.
-    /// </summary>
-    public async Task PreconnectAsync(CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Head, Connection.Cloud.GraphEndpoint)
-        {
-            Version = System.Net.HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-        };
-        try
-        {
-            using var invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
-            using var response = await invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            // The requests that follow say what is wrong, in their own words.
-        }
-    }
-
     public void Dispose()
     {
         _httpClient.Dispose();

@@ -31,11 +31,7 @@ internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
             throw OAuth.OAuthErrors.NotSignedIn(connection);
         }
 
-        // A bulk run opens its connection to Graph while the token is fetched.
-        var graph = cache.Get(connection);
-        var preconnect = action.Bulk ? graph.PreconnectAsync(cancellationToken) : Task.CompletedTask;
-        var token = await graph.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        await preconnect.ConfigureAwait(false);
+        var token = await cache.Get(connection).GetTokenAsync(cancellationToken).ConfigureAwait(false);
         if (action.PermissionFor(connection.Method) is not { } requirement)
         {
             return;
