@@ -75,26 +75,14 @@ internal static class GraphBatch
         {
             var throttled = new List<BatchStep>();
             var wait = TimeSpan.Zero;
+            await run.Pause.WaitAsync(cancellationToken).ConfigureAwait(false);
             await run.Limiter.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                var collection = new BatchRequestContentCollection(run.Client, MaxStepsPerBatch);
-                foreach (var step in pending)
-                {
-                    // A step sent again (throttled) still has its body stream read to the end by the
-                    // first batch: rewind it, or the retry carries an empty body.
-                    if (step.Request.Content is { CanSeek: true } body)
-                    {
-                        body.Position = 0;
-                    }
-
-                    await collection.AddBatchRequestStepAsync(step.Request, step.Id).ConfigureAwait(false);
-                }
-
-                BatchResponseContentCollection response;
+                Dictionary<string, StepAnswer>? answers;
                 try
                 {
-                    response = await run.Client.Batch.PostAsync(collection, cancellationToken).ConfigureAwait(false);
+                    answers = await PostAsync(run, pending, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (round < MaxThrottleRounds && IsTransient(ex, cancellationToken, out var retryAfter))
                 {
@@ -102,30 +90,28 @@ internal static class GraphBatch
                     run.Limiter.OnThrottled();
                     throttled = pending;
                     wait = retryAfter ?? Backoff(round);
-                    response = null!;
+                    answers = null;
                 }
 
-                if (response is not null)
+                if (answers is not null)
                 {
-                    var statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
                     foreach (var step in pending)
                     {
-                        if (!statuses.TryGetValue(step.Id, out var status))
+                        if (!answers.TryGetValue(step.Id, out var answer))
                         {
                             results[step.Id] = new BatchStepResult(0, null, "missing", "Graph's batch answer has no response for this request.");
                             continue;
                         }
 
-                        using var message = await response.GetResponseByIdAsync(step.Id).ConfigureAwait(false);
-                        if (status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout && round < MaxThrottleRounds)
+                        if (answer.Result.Status is 429 or 503 or 504 && round < MaxThrottleRounds)
                         {
                             throttled.Add(step);
-                            var after = message?.Headers.RetryAfter?.Delta ?? Backoff(round);
+                            var after = answer.RetryAfter ?? Backoff(round);
                             wait = after > wait ? after : wait;
                             continue;
                         }
 
-                        results[step.Id] = await ReadAsync((int)status, message, cancellationToken).ConfigureAwait(false);
+                        results[step.Id] = answer.Result;
                     }
 
                     if (throttled.Count > 0)
@@ -146,12 +132,140 @@ internal static class GraphBatch
             pending = throttled;
             if (pending.Count > 0)
             {
+                // The whole run holds off, not just this batch: the others would only be throttled too.
                 run.Bulk.AddRetries(pending.Count);
-                run.Bulk.AddThrottleWait(wait);
+                run.Pause.HoldFor(wait);
                 run.ReportBulk($"Graph throttled {pending.Count} request(s); waiting {wait.TotalSeconds:0.#} s as it asks before sending them again.");
-                await Task.Delay(wait, run.Context.Time, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>One step's answer, and how long Graph asked to wait when it throttled the step.</summary>
+    private sealed record StepAnswer(BatchStepResult Result, TimeSpan? RetryAfter);
+
+    /// <summary>
+    /// Sends one <c>$batch</c> through the Graph client (its middleware: authentication, retry
+    /// honouring Retry-After, redirects, Entrada's handler) and reads every step's answer.
+    /// </summary>
+    private static async Task<Dictionary<string, StepAnswer>> PostAsync(GraphRun run, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
+    {
+        var batch = new RequestInformation
+        {
+            HttpMethod = Method.POST,
+            URI = new Uri(run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/') + "/$batch"),
+        };
+        batch.Headers.Add("Accept", "application/json");
+
+        // This engine retries a refused $batch itself (waiting as Graph asks, halving what is in
+        // flight, counting the retries), so the SDK's retry handler does not also retry it.
+        batch.AddRequestOptions([new Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options.RetryHandlerOption { ShouldRetry = (_, _, _) => false }]);
+        batch.SetStreamContent(new MemoryStream(Write(run, steps), writable: false), "application/json");
+        var answers = new Dictionary<string, StepAnswer>(StringComparer.Ordinal);
+        await using var stream = await run.Client.RequestAdapter.SendPrimitiveAsync<Stream>(batch, GraphRun.ErrorMapping, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("Graph answered the $batch with no body.");
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!document.RootElement.TryGetProperty("responses", out var responses) || responses.ValueKind != JsonValueKind.Array)
+        {
+            return answers;
+        }
+
+        foreach (var response in responses.EnumerateArray())
+        {
+            var id = response.TryGetProperty("id", out var i) ? i.ToString() : null;
+            if (id is null)
+            {
+                continue;
+            }
+
+            var status = response.TryGetProperty("status", out var st) && st.TryGetInt32(out var code) ? code : 0;
+            TimeSpan? retryAfter = null;
+            if (response.TryGetProperty("headers", out var headers) && headers.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var header in headers.EnumerateObject())
+                {
+                    if (string.Equals(header.Name, "Retry-After", StringComparison.OrdinalIgnoreCase))
+                    {
+                        retryAfter = double.TryParse(header.Value.ToString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+                            ? TimeSpan.FromSeconds(seconds)
+                            : null;
+                    }
+                    else if (string.Equals(header.Name, "request-id", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Client.GraphCallScope.Current?.NoteRequestId(header.Value.ToString());
+                    }
+                }
+            }
+
+            JsonNode? body = response.TryGetProperty("body", out var b) && b.ValueKind != JsonValueKind.Null ? JsonNode.Parse(b.GetRawText()) : null;
+            var error = body is JsonObject o ? o["error"] as JsonObject : null;
+            answers[id] = new StepAnswer(new BatchStepResult(status, body, error?["code"]?.GetValue<string>(), error?["message"]?.GetValue<string>()), retryAfter);
+        }
+
+        return answers;
+    }
+
+    /// <summary>
+    /// The <c>$batch</c> body for <paramref name="steps"/>, as JSON batching defines it: each
+    /// step's id, method, URL relative to the Graph endpoint, headers and JSON body. What a dry
+    /// run shows is this same body.
+    /// </summary>
+    private static byte[] Write(GraphRun run, IReadOnlyList<BatchStep> steps)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(steps.Count * 256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("requests");
+            foreach (var step in steps)
+            {
+                var request = step.Request;
+                writer.WriteStartObject();
+                writer.WriteString("id", step.Id);
+                writer.WriteString("method", request.HttpMethod.ToString().ToUpperInvariant());
+                writer.WriteString("url", run.RelativeUrl(request));
+                // A request built with no body may still carry an empty stream: that is no body.
+                var content = request.Content is { } stream && (!stream.CanSeek || stream.Length > 0) ? stream : null;
+                if (content is not null || request.Headers.Count > 0)
+                {
+                    writer.WriteStartObject("headers");
+                    foreach (var (name, values) in request.Headers)
+                    {
+                        writer.WriteString(name, string.Join(", ", values));
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                if (content is not null)
+                {
+                    // A step sent again (throttled) was read to the end the first time: rewind it.
+                    if (content.CanSeek)
+                    {
+                        content.Position = 0;
+                    }
+
+                    using var bytes = new MemoryStream();
+                    content.CopyTo(bytes);
+                    writer.WritePropertyName("body");
+                    if (request.Headers.TryGetValue("Content-Type", out var type) && type.Any(t => t.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        writer.WriteRawValue(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+                    }
+                    else
+                    {
+                        // JSON batching carries other bodies base64-encoded.
+                        writer.WriteBase64StringValue(bytes.GetBuffer().AsSpan(0, (int)bytes.Length));
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Exponential back-off where Graph names no wait: 1, 2, 4 … 32 s.</summary>
@@ -209,60 +323,9 @@ internal static class GraphBatch
         }
     }
 
-    private static async Task<BatchStepResult> ReadAsync(int status, HttpResponseMessage? message, CancellationToken cancellationToken)
-    {
-        if (message?.Content is null)
-        {
-            return new BatchStepResult(status, null, null, null);
-        }
-
-        if (message.Headers.TryGetValues("request-id", out var ids))
-        {
-            foreach (var id in ids)
-            {
-                Client.GraphCallScope.Current?.NoteRequestId(id);
-            }
-        }
-
-        var text = await message.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        JsonNode? body = null;
-        if (!string.IsNullOrWhiteSpace(text))
-        {
-            try
-            {
-                body = JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
-                body = JsonValue.Create(text);
-            }
-        }
-
-        var error = body is JsonObject o ? o["error"] as JsonObject : null;
-        return new BatchStepResult(status, body, error?["code"]?.GetValue<string>(), error?["message"]?.GetValue<string>());
-    }
-
     private static void PlanBatch(GraphRun run, BatchStep[] chunk)
     {
-        var requests = new JsonArray();
-        foreach (var step in chunk)
-        {
-            var entry = new JsonObject
-            {
-                ["id"] = step.Id,
-                ["method"] = step.Request.HttpMethod.ToString().ToUpperInvariant(),
-                ["url"] = run.RelativeUrl(step.Request),
-            };
-            if (GraphRun.BodyOf(step.Request) is { } body)
-            {
-                entry["headers"] = new JsonObject { ["Content-Type"] = "application/json" };
-                entry["body"] = body;
-            }
-
-            requests.Add(entry);
-        }
-
         var endpoint = run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
-        run.Context.Plan("POST", endpoint + "/$batch", new JsonObject { ["requests"] = requests });
+        run.Context.Plan("POST", endpoint + "/$batch", JsonNode.Parse(Write(run, chunk)));
     }
 }

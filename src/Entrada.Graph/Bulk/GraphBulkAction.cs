@@ -139,7 +139,6 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
 internal sealed class BulkCounters
 {
     private long _retries;
-    private long _throttleTicks;
 
     /// <summary>Items in all.</summary>
     public long Total { get; set; }
@@ -150,10 +149,5 @@ internal sealed class BulkCounters
     /// <summary>Requests sent again.</summary>
     public long Retries => Interlocked.Read(ref _retries);
 
-    /// <summary>Time spent waiting for throttling.</summary>
-    public TimeSpan ThrottleWait => TimeSpan.FromTicks(Interlocked.Read(ref _throttleTicks));
-
     public void AddRetries(int count) => Interlocked.Add(ref _retries, count);
-
-    public void AddThrottleWait(TimeSpan wait) => Interlocked.Add(ref _throttleTicks, wait.Ticks);
 }

@@ -18,6 +18,7 @@ internal sealed class GraphRun
         Context = context;
         Action = action;
         Graph = context.Services.GetRequiredService<GraphClientCache>().Get(context.Connection);
+        Pause = new Bulk.SendPause(context.Time);
     }
 
     /// <summary>The action's context.</summary>
@@ -66,12 +67,15 @@ internal sealed class GraphRun
     /// <summary>The most <c>$batch</c>es a run has in flight (the benchmark's lower bound uses it too).</summary>
     public const int MaxInFlight = 8;
 
+    /// <summary>The run's shared hold-off while Graph throttles it.</summary>
+    public Bulk.SendPause Pause { get; }
+
     /// <summary>How many requests of this run may be in flight, adapted to throttling.</summary>
     public Bulk.AdaptiveLimiter Limiter { get; } = new(initial: InitialInFlight, max: MaxInFlight);
 
     /// <summary>Reports bulk progress (with an optional message) to the run's progress sink.</summary>
     public void ReportBulk(string? message) =>
-        Context.Progress?.Report(new ActionProgress(Bulk.Done, Bulk.Total == 0 ? null : Bulk.Total, message) { Retries = Bulk.Retries, ThrottleWait = Bulk.ThrottleWait });
+        Context.Progress?.Report(new ActionProgress(Bulk.Done, Bulk.Total == 0 ? null : Bulk.Total, message) { Retries = Bulk.Retries, ThrottleWait = Pause.Total });
 
     /// <summary>Whether this is a dry run.</summary>
     public bool DryRun => Context.DryRun;
