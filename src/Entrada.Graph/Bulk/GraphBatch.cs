@@ -79,6 +79,9 @@ internal static class GraphBatch
             await run.Limiter.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                // Throttled while this batch queued for its slot: hold off too, slot in hand, so
+                // the batches queued behind it do not all go out the moment the pause ends.
+                await run.Pause.WaitAsync(cancellationToken).ConfigureAwait(false);
                 Dictionary<string, StepAnswer>? answers;
                 try
                 {
