@@ -50,7 +50,7 @@ internal sealed class OAuthTester(GraphClientCache cache, OAuthCredentials crede
                 ErrorCode = ex.Code,
                 Error = consent ? $"Need admin approval: {ex.Message}" : ex.Message,
                 AdminConsentUrl = consent ? consentUrl : null,
-                AdminSteps = consent ? Steps(connection, consentUrl, credentials.Scopes.Permissions) : [],
+                AdminSteps = consent ? GraphReadiness.AdminSteps(connection, consentUrl, credentials.Scopes.Permissions) : [],
             };
         }
 
@@ -109,28 +109,10 @@ internal sealed class OAuthTester(GraphClientCache cache, OAuthCredentials crede
                 ? $"The token carries {granted.Count} delegated permission(s): {string.Join(", ", granted)}."
                 : "The token carries no delegated permissions."));
 
-        string? tenantName = null;
-        var tenantId = claims.TenantId ?? connection.TenantId;
-        try
+        var tenant = await GraphReadiness.CheckTenantAsync(graph, connection, catalog, claims.TenantId ?? connection.TenantId, checks, cancellationToken).ConfigureAwait(false);
+        if (tenant.Refused is { } refused)
         {
-            var page = await graph.Client.Organization.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (page?.Value?.FirstOrDefault() is Organization org)
-            {
-                tenantName = org.DisplayName;
-                tenantId = org.Id ?? tenantId;
-            }
-
-            checks.Add(new TestCheck("tenant", true, $"Graph at {connection.Cloud.GraphEndpoint} answered: tenant '{tenantName}' ({tenantId})."));
-        }
-        catch (Exception ex) when (ex is EntradaException || GraphErrors.IsTranslatable(ex, cancellationToken))
-        {
-            var translated = ex as EntradaException ?? GraphErrors.Translate(ex, catalog.Find("directory.organization")?.Descriptor, connection, "organization");
-            if (translated is AuthenticationFailedException auth)
-            {
-                return Failed(auth, "tenant", granted, identity);
-            }
-
-            checks.Add(new TestCheck("tenant", false, $"Graph answered but could not show the tenant: {translated.Message}"));
+            return Failed(refused, "tenant", granted, identity);
         }
 
         var (readiness, missing) = GraphReadiness.Evaluate(catalog, connection.Method, granted);
@@ -141,28 +123,13 @@ internal sealed class OAuthTester(GraphClientCache cache, OAuthCredentials crede
             At = at,
             Authenticated = true,
             Checks = checks,
-            TenantId = tenantId,
-            TenantName = tenantName,
+            TenantId = tenant.Id,
+            TenantName = tenant.Name,
             Identity = identity,
             GrantedPermissions = granted,
             Actions = readiness,
             AdminConsentUrl = missing.Count > 0 ? consentUrl : null,
-            AdminSteps = missing.Count > 0 ? Steps(connection, consentUrl, missing) : [],
+            AdminSteps = missing.Count > 0 ? GraphReadiness.AdminSteps(connection, consentUrl, missing) : [],
         };
-    }
-
-    /// <summary>What an administrator does to approve the app's delegated permissions ('Need admin approval').</summary>
-    internal static IReadOnlyList<string> Steps(Connection connection, string consentUrl, IReadOnlyList<string> permissions)
-    {
-        var client = connection.ClientId ?? "?";
-        return
-        [
-            $"In the Microsoft Entra admin centre, open App registrations → the app with client ID {client} → API permissions.",
-            permissions.Count > 0
-                ? $"Add a permission → Microsoft Graph → Delegated permissions → {string.Join(", ", permissions)} (add only those for the actions you will use)."
-                : "Check the app requests the Microsoft Graph delegated permissions it needs.",
-            $"Select 'Grant admin consent for the tenant' (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can), or have such an administrator open {consentUrl} and accept.",
-            $"Then sign in again with 'entrada connections sign-in \"{connection.Name}\"' and run 'entrada connections test \"{connection.Name}\"'.",
-        ];
     }
 }

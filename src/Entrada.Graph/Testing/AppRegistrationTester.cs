@@ -30,9 +30,8 @@ internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalo
         var at = time.GetUtcNow();
         var checks = new List<TestCheck>();
         var warnings = new List<string>();
-        var tenant = connection.TenantId ?? "?";
         var client = connection.ClientId ?? "?";
-        var consentUrl = connection.Cloud.AdminConsentUrl(tenant, client).ToString();
+        var consentUrl = connection.Cloud.AdminConsentUrl(connection.TenantId ?? "?", client).ToString();
         if (connection.AppRegistration?.Certificate is { } certificate)
         {
             var left = certificate.NotAfter - at;
@@ -70,7 +69,7 @@ internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalo
                 ErrorCode = ex.Code,
                 Error = ex.Message,
                 AdminConsentUrl = ex.Code == "AADSTS65001" ? consentUrl : null,
-                AdminSteps = ex.Code == "AADSTS65001" ? Steps(connection, consentUrl, []) : [],
+                AdminSteps = ex.Code == "AADSTS65001" ? GraphReadiness.AdminSteps(connection, consentUrl, []) : [],
             };
         }
         catch (EntradaException ex)
@@ -94,35 +93,16 @@ internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalo
             warnings.Add($"The token was issued by tenant '{actual}', not '{expected}'.");
         }
 
-        string? tenantName = null;
-        var tenantId = claims.TenantId ?? connection.TenantId;
-        try
+        var tenant = await GraphReadiness.CheckTenantAsync(graph, connection, catalog, claims.TenantId ?? connection.TenantId, checks, cancellationToken).ConfigureAwait(false);
+        if (tenant.Refused is { } refused)
         {
-            var page = await graph.Client.Organization.GetAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (page?.Value?.FirstOrDefault() is Organization org)
+            checks.Add(new TestCheck("tenant", false, refused.Message));
+            return new ConnectionTestReport
             {
-                tenantName = org.DisplayName;
-                tenantId = org.Id ?? tenantId;
-            }
-
-            checks.Add(new TestCheck("tenant", true, $"Graph at {connection.Cloud.GraphEndpoint} answered: tenant '{tenantName}' ({tenantId})."));
-        }
-        catch (Exception ex) when (GraphErrors.IsTranslatable(ex, cancellationToken))
-        {
-            var translated = GraphErrors.Translate(ex, catalog.Find("directory.organization")?.Descriptor, connection, "organization");
-            var reachable = translated is not AuthenticationFailedException;
-            checks.Add(new TestCheck("tenant", false, reachable
-                ? $"Graph answered but could not show the tenant: {translated.Message}"
-                : translated.Message));
-            if (!reachable)
-            {
-                return new ConnectionTestReport
-                {
-                    Connection = connection.Name, Method = connection.Method, At = at, Authenticated = false, Checks = checks, Warnings = warnings,
-                    GrantedPermissions = [.. granted.Order(StringComparer.Ordinal)], TenantId = tenantId,
-                    ErrorCode = (translated as AuthenticationFailedException)?.Code, Error = translated.Message,
-                };
-            }
+                Connection = connection.Name, Method = connection.Method, At = at, Authenticated = false, Checks = checks, Warnings = warnings,
+                GrantedPermissions = [.. granted.Order(StringComparer.Ordinal)], TenantId = tenant.Id,
+                ErrorCode = refused.Code, Error = refused.Message,
+            };
         }
 
         var (readiness, missing) = GraphReadiness.Evaluate(catalog, connection.Method, granted);
@@ -133,28 +113,13 @@ internal sealed class AppRegistrationTester(GraphClientCache cache, ActionCatalo
             At = at,
             Authenticated = true,
             Checks = checks,
-            TenantId = tenantId,
-            TenantName = tenantName,
+            TenantId = tenant.Id,
+            TenantName = tenant.Name,
             GrantedPermissions = [.. granted.Order(StringComparer.Ordinal)],
             Actions = readiness,
             AdminConsentUrl = missing.Count > 0 ? consentUrl : null,
-            AdminSteps = missing.Count > 0 ? Steps(connection, consentUrl, missing) : [],
+            AdminSteps = missing.Count > 0 ? GraphReadiness.AdminSteps(connection, consentUrl, missing) : [],
             Warnings = warnings,
         };
-    }
-
-    /// <summary>What an administrator does to grant the missing permissions.</summary>
-    internal static IReadOnlyList<string> Steps(Connection connection, string consentUrl, IReadOnlyList<string> missing)
-    {
-        var client = connection.ClientId ?? "?";
-        return
-        [
-            $"In the Microsoft Entra admin centre, open App registrations → the app with client ID {client} → API permissions.",
-            missing.Count > 0
-                ? $"Add a permission → Microsoft Graph → Application permissions → {string.Join(", ", missing)} (each the least-privileged one for the actions that need it; add only those you will use)."
-                : "Check the app requests the Microsoft Graph application permissions it needs.",
-            $"Select 'Grant admin consent' (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can), or have such an administrator open {consentUrl} and accept.",
-            $"Run 'entrada connections test \"{connection.Name}\"' again: a new token carries the new permissions.",
-        ];
     }
 }
