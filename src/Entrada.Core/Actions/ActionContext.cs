@@ -68,8 +68,9 @@ public sealed class ActionContext
     /// <summary>Service request ids (Graph <c>request-id</c>) seen, for the audit record.</summary>
     public IReadOnlyCollection<string> RequestIds => _requestIds;
 
-    /// <summary>Records a request that a dry run would have sent.</summary>
-    public void Plan(string method, string target, JsonNode? body = null) => _planned.Enqueue(new PlannedRequest(method, target, body));
+    /// <summary>Records a request that a dry run would have sent, its secret values (passwords …) masked as the audit masks them.</summary>
+    public void Plan(string method, string target, JsonNode? body = null) =>
+        _planned.Enqueue(new PlannedRequest(method, target, body is null ? null : Audit.AuditMasking.Apply(body)));
 
     /// <summary>Notes a service request id for the audit record.</summary>
     public void NoteRequestId(string requestId)

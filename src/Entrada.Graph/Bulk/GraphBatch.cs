@@ -1,9 +1,6 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Entrada.Core.Actions;
 using Entrada.Graph.Client;
-using Microsoft.Graph;
 using Microsoft.Kiota.Abstractions;
 
 namespace Entrada.Graph.Bulk;
@@ -277,12 +274,6 @@ internal static class GraphBatch
     private static bool IsTransient(Exception ex, CancellationToken cancellationToken, out TimeSpan? retryAfter)
     {
         retryAfter = null;
-
-        // The SDK's retry handler, out of retries, throws every attempt's failure together: the last one counts.
-        if (ex is AggregateException { InnerExceptions.Count: > 0 } all)
-        {
-            ex = all.InnerExceptions[^1];
-        }
 
         switch (ex)
         {

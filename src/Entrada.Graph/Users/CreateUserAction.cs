@@ -82,23 +82,10 @@ internal sealed class CreateUserAction : GraphAction<CreateUserInput, CreateUser
         var request = run.Client.Users.ToPostRequestInformation(body);
         if (!run.ShouldSend(request))
         {
-            MaskPasswordInPlan(run);
             return new CreateUserOutput(null, null);
         }
 
         var created = await run.SendAsync(request, User.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
         return new CreateUserOutput(UserItem.From(created!), generated);
-    }
-
-    /// <summary>A dry run prints the request; the password in it is masked.</summary>
-    internal static void MaskPasswordInPlan(GraphRun run)
-    {
-        foreach (var planned in run.Context.PlannedRequests)
-        {
-            if (planned.Body?["passwordProfile"] is JsonObject profile && profile.ContainsKey("password"))
-            {
-                profile["password"] = "***";
-            }
-        }
     }
 }

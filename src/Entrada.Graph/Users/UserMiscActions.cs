@@ -98,7 +98,6 @@ internal sealed class ResetPasswordAction : GraphAction<ResetPasswordInput, Rese
         var request = run.Client.Users[input.Id].ToPatchRequestInformation(body);
         if (!run.ShouldSend(request))
         {
-            CreateUserAction.MaskPasswordInPlan(run);
             return new ResetPasswordOutput(input.Id, null, force, DryRun: true);
         }
 

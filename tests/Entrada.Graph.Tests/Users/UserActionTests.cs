@@ -143,6 +143,23 @@ public sealed class UserActionTests(GraphFixture fixture) : IClassFixture<GraphF
         fixture.Server.State.FindUser(id)!.AccountEnabled.ShouldBeTrue();
     }
 
+    [Theory]
+    [InlineData("users.create")]
+    [InlineData("users.reset-password")]
+    public async Task ADryRunWithAPassword_ShowsTheRequest_ButNeverThePassword(string action)
+    {
+        const string password = "Dry-Run-Pa55!recognisable";
+        object input = action == "users.create"
+            ? new { displayName = "Dry Run", userPrincipalName = "dry.run@entradaemulator.onmicrosoft.com", password }
+            : new { id = SomeUserId(9), password };
+        var run = await fixture.RunAsync(action, Conn, input, dryRun: true);
+
+        var planned = run.Result.PlannedRequests.ShouldHaveSingleItem();
+        planned.Body!["passwordProfile"]!.GetValue<string>().ShouldBe("***");
+        planned.Body.ToJsonString().ShouldNotContain(password);
+        (run.Value?.ToJsonString() ?? string.Empty).ShouldNotContain(password);
+    }
+
     [Fact]
     public async Task RevokeSessions_ReportsEachUserDone()
     {
