@@ -90,7 +90,7 @@ internal static class EntradaCli
         switch (ex)
         {
             case EntradaException entrada:
-                return (entrada.Message, entrada.ExitCode);
+                return (CliErrors.MessageOf(entrada), CliErrors.ExitCodeOf(entrada.Kind));
             case CommandParseException parse:
                 return ($"{OneLine(parse.Message)} Run 'entrada --help' (or add --help to the command) for usage.", ExitCodes.InvalidInput);
             case CommandRuntimeException runtime:
@@ -220,6 +220,14 @@ internal static class EntradaCli
             jobs.AddCommand<Commands.Jobs.JobsShowCommand>("show").WithDescription("Show a job and each item's state.").WithExample("jobs", "show", "5e1f0a9c2b7d");
             jobs.AddCommand<Commands.Jobs.JobsResumeCommand>("resume").WithDescription("Finish exactly the items an interrupted job had not finished.").WithExample("jobs", "resume", "5e1f0a9c2b7d");
             jobs.AddCommand<Commands.Jobs.JobsCancelCommand>("cancel").WithDescription("Stop a job at its next checkpoint; finished items stay recorded.").WithExample("jobs", "cancel", "5e1f0a9c2b7d");
+        });
+
+        config.AddBranch("runs", runs =>
+        {
+            runs.SetDescription("Every run of an action, from the CLI, the API or the pages: list them, see one, stop one.");
+            runs.AddCommand<Commands.Runs.RunsListCommand>("list").WithDescription("List runs, newest first.").WithExample("runs", "list", "--connection", "Contoso");
+            runs.AddCommand<Commands.Runs.RunsShowCommand>("show").WithDescription("Show a run and its output.").WithExample("runs", "show", "run_5e1f0a9c2b7d4a10");
+            runs.AddCommand<Commands.Runs.RunsCancelCommand>("cancel").WithDescription("Stop a running run (a bulk run of another process stops at its job's next checkpoint).").WithExample("runs", "cancel", "run_5e1f0a9c2b7d4a10");
         });
 
         config.AddBranch("audit", audit =>

@@ -1,41 +1,112 @@
+using System.Text.Json.Serialization;
+
 namespace Entrada.Core;
 
 /// <summary>
-/// The exit codes of the <c>entrada</c> command, shared by every edge so that the CLI, the API
-/// and scripts agree on what a failure means.
+/// What kind of failure an <see cref="EntradaException"/> is. Each edge maps kinds to its own
+/// terms in one table: the CLI to exit codes, the server to HTTP statuses.
 /// </summary>
-public static class ExitCodes
+[JsonConverter(typeof(JsonStringEnumConverter<ErrorKind>))]
+public enum ErrorKind
 {
-    /// <summary>Success.</summary>
-    public const int Success = 0;
+    /// <summary>The input is invalid: fix it and try again.</summary>
+    [JsonStringEnumMemberName("invalid-input")]
+    InvalidInput,
+    /// <summary>Entrada has nothing by that name (connection, action, run, job, key).</summary>
+    [JsonStringEnumMemberName("not-found")]
+    NotFound,
+    /// <summary>The name is taken, or the thing is in a state that forbids the operation.</summary>
+    [JsonStringEnumMemberName("conflict")]
+    Conflict,
+    /// <summary>Authenticating or reaching the remote service failed.</summary>
+    [JsonStringEnumMemberName("authentication")]
+    Authentication,
+    /// <summary>The connection lacks a permission the operation needs.</summary>
+    [JsonStringEnumMemberName("permission-missing")]
+    PermissionMissing,
     /// <summary>The remote service refused or failed the operation.</summary>
-    public const int RemoteFailure = 1;
-    /// <summary>Invalid input or usage.</summary>
-    public const int InvalidInput = 2;
-    /// <summary>Authentication or connection failure.</summary>
-    public const int AuthenticationFailure = 3;
-    /// <summary>A needed permission is missing.</summary>
-    public const int PermissionMissing = 4;
-    /// <summary>Cancelled (Ctrl+C).</summary>
-    public const int Cancelled = 130;
+    [JsonStringEnumMemberName("remote-failure")]
+    RemoteFailure,
+    /// <summary>The remote service refused the request as given (Graph's 400).</summary>
+    [JsonStringEnumMemberName("remote-rejected")]
+    RemoteRejected,
+    /// <summary>The remote service has no such object (Graph's 404).</summary>
+    [JsonStringEnumMemberName("remote-not-found")]
+    RemoteNotFound,
+    /// <summary>The remote service refused because of the object's state (Graph's 409).</summary>
+    [JsonStringEnumMemberName("remote-conflict")]
+    RemoteConflict,
+    /// <summary>The remote service throttled the operation and it could not finish in time.</summary>
+    [JsonStringEnumMemberName("throttled")]
+    Throttled,
+    /// <summary>Someone cancelled the operation.</summary>
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
+    /// <summary>Entrada's own stored state cannot be used (its database or key ring).</summary>
+    [JsonStringEnumMemberName("configuration")]
+    Configuration,
+    /// <summary>Entrada failed unexpectedly; its log has the details.</summary>
+    [JsonStringEnumMemberName("internal")]
+    Internal,
 }
 
+/// <summary>What a person can do next about a failure, named in product terms; each edge words it as its own command or route.</summary>
+public enum NextStepKind
+{
+    /// <summary>List the connections.</summary>
+    ListConnections,
+    /// <summary>Change a connection's settings or secret (<see cref="NextStep.Target"/>: the connection).</summary>
+    UpdateConnection,
+    /// <summary>Test a connection (<see cref="NextStep.Target"/>: the connection).</summary>
+    TestConnection,
+    /// <summary>Sign an OAuth connection in again (<see cref="NextStep.Target"/>: the connection).</summary>
+    SignIn,
+    /// <summary>List the actions.</summary>
+    ListActions,
+    /// <summary>Show an action's input (<see cref="NextStep.Target"/>: the action).</summary>
+    ShowAction,
+    /// <summary>Run a read-only action that lists what is valid (<see cref="NextStep.Target"/>: the action).</summary>
+    RunAction,
+    /// <summary>List the jobs.</summary>
+    ListJobs,
+    /// <summary>Show a job (<see cref="NextStep.Target"/>: the job).</summary>
+    ShowJob,
+    /// <summary>Resume a job (<see cref="NextStep.Target"/>: the job).</summary>
+    ResumeJob,
+    /// <summary>Cancel a job (<see cref="NextStep.Target"/>: the job).</summary>
+    CancelJob,
+    /// <summary>List the runs.</summary>
+    ListRuns,
+    /// <summary>List the API keys.</summary>
+    ListKeys,
+}
+
+/// <summary>A next step for a failure: what to do, and what to do it to.</summary>
+/// <param name="Kind">What to do.</param>
+/// <param name="Target">The connection, action or job it concerns, when there is one.</param>
+public sealed record NextStep(NextStepKind Kind, string? Target = null);
+
 /// <summary>
-/// The base of every error Entrada reports to a person. Messages are whole sentences that say
-/// what to do next and never contain a secret; <see cref="ExitCode"/> says how the CLI exits.
+/// The base of every error Entrada reports to a person. Messages are whole sentences in product
+/// terms that say what is wrong and never contain a secret; <see cref="Kind"/> classifies the
+/// failure and <see cref="Next"/> names what to do, for each edge to word as its own command.
 /// </summary>
 public abstract class EntradaException : Exception
 {
-    protected EntradaException(string message, Exception? innerException = null)
+    protected EntradaException(string message, Exception? innerException = null, NextStep? next = null)
         : base(message, innerException)
     {
+        Next = next;
     }
 
-    /// <summary>The documented exit code for this kind of failure.</summary>
-    public abstract int ExitCode { get; }
+    /// <summary>What kind of failure this is.</summary>
+    public abstract ErrorKind Kind { get; }
 
     /// <summary>Whether trying the same operation again later may succeed.</summary>
     public virtual bool IsTransient => false;
+
+    /// <summary>What a person can do next, when there is a clear step.</summary>
+    public NextStep? Next { get; init; }
 }
 
 /// <summary>One problem with one field of an input.</summary>
@@ -61,29 +132,29 @@ public sealed class EntradaValidationException : EntradaException
     public IReadOnlyList<ValidationError> Errors { get; }
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.InvalidInput;
 }
 
 /// <summary>No connection has the given name.</summary>
 public sealed class ConnectionNotFoundException(string name)
-    : EntradaException($"There is no connection named '{name}'. List them with 'entrada connections list'.")
+    : EntradaException($"There is no connection named '{name}'.", next: new NextStep(NextStepKind.ListConnections))
 {
     /// <summary>The name asked for.</summary>
     public string Name { get; } = name;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.NotFound;
 }
 
 /// <summary>A connection with that name (ignoring case) already exists.</summary>
 public sealed class ConnectionAlreadyExistsException(string name, string existing)
-    : EntradaException($"A connection named '{existing}' already exists (names are unique ignoring case). Choose another name, or change it with 'entrada connections update \"{existing}\"'.")
+    : EntradaException($"A connection named '{existing}' already exists (names are unique ignoring case). Choose another name, or change the existing connection.", next: new NextStep(NextStepKind.UpdateConnection, existing))
 {
     /// <summary>The name asked for.</summary>
     public string Name { get; } = name;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.Conflict;
 }
 
 /// <summary>An attempt to rename a connection, which is never allowed.</summary>
@@ -94,7 +165,7 @@ public sealed class ConnectionNameImmutableException(string name)
     public string Name { get; } = name;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.InvalidInput;
 }
 
 /// <summary>Authentication or reaching the service failed.</summary>
@@ -105,7 +176,7 @@ public class AuthenticationFailedException(string message, string? code = null, 
     public string? Code { get; } = code;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.AuthenticationFailure;
+    public override ErrorKind Kind => ErrorKind.Authentication;
 }
 
 /// <summary>The connection lacks a permission the operation needs.</summary>
@@ -116,7 +187,7 @@ public class PermissionMissingException(string message, string? permission = nul
     public string? Permission { get; } = permission;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.PermissionMissing;
+    public override ErrorKind Kind => ErrorKind.PermissionMissing;
 }
 
 /// <summary>The remote service refused or failed the operation.</summary>
@@ -126,7 +197,7 @@ public class RemoteOperationException(string message, Exception? innerException 
     private readonly bool _isTransient = isTransient;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.RemoteFailure;
+    public override ErrorKind Kind => ErrorKind.RemoteFailure;
 
     /// <inheritdoc />
     public override bool IsTransient => _isTransient;

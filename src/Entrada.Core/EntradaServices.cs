@@ -3,7 +3,7 @@ using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -14,8 +14,8 @@ namespace Entrada.Core;
 public static class EntradaServices
 {
     /// <summary>
-    /// Adds the home folder, database, secret protector, connection store, audit log, action
-    /// catalogue and runner. Method assemblies add their actions with <see cref="AddActions"/>
+    /// Adds the home folder, database, secret protector, stores, audit log, action catalogue and
+    /// runner, and the connection and run services every edge uses. Method assemblies add their actions with <see cref="AddActions"/>
     /// and their testers as <see cref="IConnectionTester"/>.
     /// </summary>
     public static IServiceCollection AddEntradaCore(this IServiceCollection services, EntradaHome home)
@@ -29,7 +29,10 @@ public static class EntradaServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ActionRunner>();
         services.AddSingleton<ConnectionTesting>();
+        services.AddSingleton<ConnectionService>();
         services.AddSingleton<Jobs.JobStore>();
+        services.AddSingleton<Runs.RunStore>();
+        services.AddSingleton<Runs.RunService>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();
@@ -46,11 +49,6 @@ public static class EntradaServices
     /// <summary>Adds actions to the catalogue.</summary>
     public static IServiceCollection AddActions(this IServiceCollection services, Action<ActionCatalog> register) =>
         services.AddSingleton(new ActionRegistration(register));
-
-    /// <summary>Finds the tester for a connection's method.</summary>
-    public static IConnectionTester TesterFor(this IServiceProvider services, ConnectionMethod method) =>
-        services.GetServices<IConnectionTester>().FirstOrDefault(t => t.Supports(method))
-        ?? throw new EntradaValidationException("method", $"Testing {method.ToWireName()} connections is not available in this build of Entrada.");
 }
 
 /// <summary>A deferred registration of actions into the catalogue.</summary>

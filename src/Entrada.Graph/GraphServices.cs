@@ -1,8 +1,8 @@
 using Entrada.Core;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Graph.Client;
 using Entrada.Graph.OAuth;
-using Entrada.Graph.Testing;
+using Entrada.Graph.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -24,6 +24,7 @@ public static class GraphServices
         services.TryAddSingleton(sp => new GraphClientCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<OAuth.OAuthCredentials>()));
         services.AddSingleton<IConnectionTester, AppRegistrationTester>();
         services.AddSingleton<IActionPreflight, GraphPreflight>();
+        services.AddSingleton<Core.Actions.IActionContextFactory, GraphActionContextFactory>();
         services.AddActions(GraphActions.Register);
         services.AddEntradaOAuth();
         return services;

@@ -1,9 +1,9 @@
 using Entrada.Core;
 using Entrada.Core.Actions;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Ldap.Actions;
 using Entrada.Ldap.ActiveDirectory;
-using Entrada.Ldap.Testing;
+using Entrada.Ldap.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Entrada.Ldap;

@@ -196,7 +196,7 @@ internal static class ListClientProcess
         // As `entrada run users.list --output ndjson` does: each item serialised as it arrives.
         using var writer = new Utf8JsonWriter(sink);
         var input = max is { } m ? new JsonObject { ["max"] = m } : [];
-        var result = await clients.Runner.RunAsync(new ActionRunRequest("users.list", BenchClients.ConnectionName, input), (item, _) =>
+        var result = await clients.Runner.RunAsync(new ActionRunRequest("users.list", BenchClients.ConnectionName, input) { Caller = Entrada.Core.Caller.Cli() }, (item, _) =>
         {
             JsonSerializer.Serialize(writer, item, item?.GetType() ?? typeof(object), ActionInput.Options);
             writer.Flush();

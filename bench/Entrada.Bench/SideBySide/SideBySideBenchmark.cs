@@ -124,7 +124,7 @@ internal static class SideBySideBenchmark
             var input = JsonSerializer.SerializeToNode(new { groupId = group, memberIds = users }, ActionInput.Options);
             var once = await MeasureAsync(async () =>
             {
-                var result = await tenant.Runner.RunAsync(new ActionRunRequest("groups.members.add", BenchTenant.ConnectionName, input) { Progress = new ProgressPrinter("entrada members-add") }, null, default);
+                var result = await tenant.Runner.RunAsync(new ActionRunRequest("groups.members.add", BenchTenant.ConnectionName, input) { Caller = Entrada.Core.Caller.Cli(), Progress = new ProgressPrinter("entrada members-add") }, null, default);
                 return Describe((BulkResult)result.Value!);
             });
             var added = CountMembers(tenant, group, users);
@@ -183,7 +183,7 @@ internal static class SideBySideBenchmark
             var input = JsonSerializer.SerializeToNode(new { userIds = users }, ActionInput.Options);
             var once = await MeasureAsync(async () =>
             {
-                var result = await tenant.Runner.RunAsync(new ActionRunRequest("users.disable", BenchTenant.ConnectionName, input) { Progress = new ProgressPrinter("entrada users-disable") }, null, default);
+                var result = await tenant.Runner.RunAsync(new ActionRunRequest("users.disable", BenchTenant.ConnectionName, input) { Caller = Entrada.Core.Caller.Cli(), Progress = new ProgressPrinter("entrada users-disable") }, null, default);
                 return Describe((BulkResult)result.Value!);
             });
             var disabled = CountDisabled(tenant, users);
@@ -332,9 +332,9 @@ internal static class SideBySideBenchmark
         for (var round = 0; round < 3; round++)
         {
             var slice = users.Skip(round * 600).Take(600).ToList();
-            await tenant.Runner.RunAsync(new ActionRunRequest("groups.members.add", BenchTenant.ConnectionName, JsonSerializer.SerializeToNode(new { groupId = group, memberIds = slice }, ActionInput.Options)), null, default);
-            await tenant.Runner.RunAsync(new ActionRunRequest("users.disable", BenchTenant.ConnectionName, JsonSerializer.SerializeToNode(new { userIds = slice }, ActionInput.Options)), null, default);
-            await tenant.Runner.RunAsync(new ActionRunRequest("users.list", BenchTenant.ConnectionName, new System.Text.Json.Nodes.JsonObject()), (item, _) => ValueTask.CompletedTask, default);
+            await tenant.Runner.RunAsync(new ActionRunRequest("groups.members.add", BenchTenant.ConnectionName, JsonSerializer.SerializeToNode(new { groupId = group, memberIds = slice }, ActionInput.Options)) { Caller = Entrada.Core.Caller.Cli() }, null, default);
+            await tenant.Runner.RunAsync(new ActionRunRequest("users.disable", BenchTenant.ConnectionName, JsonSerializer.SerializeToNode(new { userIds = slice }, ActionInput.Options)) { Caller = Entrada.Core.Caller.Cli() }, null, default);
+            await tenant.Runner.RunAsync(new ActionRunRequest("users.list", BenchTenant.ConnectionName, new System.Text.Json.Nodes.JsonObject()) { Caller = Entrada.Core.Caller.Cli() }, (item, _) => ValueTask.CompletedTask, default);
         }
 
         var client = tenant.CreateNaiveClient();

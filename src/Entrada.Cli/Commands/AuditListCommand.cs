@@ -57,10 +57,10 @@ internal sealed class AuditListCommand(AuditLog audit, CliOutput output) : Async
             table.AddRow(
                 r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 r.At.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-                r.Interface,
+                r.Interface.ToWire(),
                 Markup.Escape(r.Operation),
                 Markup.Escape(r.Connection ?? string.Empty),
-                r.Outcome == AuditOutcomes.Succeeded ? "[green]succeeded[/]" : Markup.Escape(r.Outcome),
+                r.Outcome == AuditOutcome.Succeeded ? "[green]succeeded[/]" : r.Outcome.ToWire(),
                 ((long)r.Duration.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(r.Error ?? string.Empty));
         }

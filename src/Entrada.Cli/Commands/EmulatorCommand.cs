@@ -162,5 +162,5 @@ internal sealed class EmulatorCommand(CliOutput output, ILoggerFactory loggers) 
 /// <summary>The emulator could not start (port in use …).</summary>
 internal sealed class EmulatorStartException(string message, Exception inner) : EntradaException(message, inner)
 {
-    public override int ExitCode => ExitCodes.RemoteFailure;
+    public override ErrorKind Kind => ErrorKind.RemoteFailure;
 }

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Actions;
+using Entrada.Core.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -49,7 +50,7 @@ internal sealed class RunSettings : CliSettings
 }
 
 /// <summary><c>entrada run ACTION --connection NAME …</c></summary>
-internal sealed class RunCommand(ActionCatalog catalog, ActionRunner runner, CliOutput output) : AsyncCommand<RunSettings>
+internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutput output) : AsyncCommand<RunSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
@@ -79,10 +80,12 @@ internal sealed class RunCommand(ActionCatalog catalog, ActionRunner runner, Cli
 
         using var progress = ProgressDisplay.ForConsole();
 
-        var result = await runner.RunAsync(
-            new ActionRunRequest(action.Descriptor.Id, settings.Connection!, input) { DryRun = settings.DryRun, Actor = Environment.UserName, Progress = progress },
-            action.Descriptor.IsList ? OnItem : null,
+        var outcome = await runs.RunAsync(
+            new RunRequest(action.Descriptor.Id, settings.Connection, input, settings.DryRun),
+            Caller.Cli(),
+            new RunObserver { Progress = progress, OnItem = action.Descriptor.IsList ? OnItem : null },
             cancellationToken);
+        var result = outcome.Result;
 
         progress.Dispose();
         if (result.DryRun)

@@ -27,6 +27,9 @@ internal sealed class CliOutput(IAnsiConsole console)
 
     public void Warning(string text) => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
 
+    /// <summary>A line for the person on standard error (prompts, notes), so that standard output stays one document.</summary>
+    public void Error(string text) => System.Console.Error.WriteLine(text);
+
     /// <summary>A two-column table of a JSON object's properties, nested values as compact JSON.</summary>
     public void WriteProperties(JsonNode? node)
     {

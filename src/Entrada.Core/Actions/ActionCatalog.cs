@@ -78,8 +78,9 @@ public sealed class ActionCatalog
 /// <summary>No action has the given id.</summary>
 public sealed class UnknownActionException(string id, IReadOnlyList<string> closeMatches)
     : EntradaException(closeMatches.Count > 0
-        ? $"There is no action '{id}'. Did you mean {string.Join(", ", closeMatches.Select(m => $"'{m}'"))}? See 'entrada actions list'."
-        : $"There is no action '{id}'. See 'entrada actions list'.")
+        ? $"There is no action '{id}'. Did you mean {string.Join(", ", closeMatches.Select(m => $"'{m}'"))}?"
+        : $"There is no action '{id}'.",
+        next: new NextStep(NextStepKind.ListActions))
 {
     /// <summary>The id asked for.</summary>
     public string Id { get; } = id;
@@ -88,5 +89,5 @@ public sealed class UnknownActionException(string id, IReadOnlyList<string> clos
     public IReadOnlyList<string> CloseMatches { get; } = closeMatches;
 
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.NotFound;
 }

@@ -26,26 +26,42 @@ public sealed record ActionProgress(long Done, long? Total, string? Message = nu
 }
 
 /// <summary>
-/// What an action gets to do its work: the connection (secrets included, revealed only at use),
-/// services of the method's assembly (Graph client cache, LDAP session factory …), the clock,
-/// a logger, and the dry-run switch with a place to record what would be sent.
+/// What an action gets for its run: the connection (secrets included, revealed only at use), who
+/// asked, the clock, a logger, progress, the durable job of a bulk run, and the dry-run switch with
+/// a place to record what would be sent. A method's assembly extends it with what its actions need
+/// (the connection's Graph client …) through an <see cref="IActionContextFactory"/>; nothing is
+/// looked up from a service provider.
 /// </summary>
-public sealed class ActionContext
+public class ActionContext
 {
     private readonly ConcurrentQueue<PlannedRequest> _planned = new();
     private readonly ConcurrentQueue<string> _requestIds = new();
 
-    public ActionContext(Connection connection, IServiceProvider services)
+    /// <summary>A context for a run on <paramref name="connection"/> asked for by <paramref name="caller"/>.</summary>
+    public ActionContext(Connection connection, Caller caller)
     {
         Connection = connection ?? throw new ArgumentNullException(nameof(connection));
-        Services = services ?? throw new ArgumentNullException(nameof(services));
+        Caller = caller ?? throw new ArgumentNullException(nameof(caller));
+    }
+
+    /// <summary>A context with the same run settings as <paramref name="basis"/> (for a method's own context type).</summary>
+    protected ActionContext(ActionContext basis)
+    {
+        ArgumentNullException.ThrowIfNull(basis);
+        Connection = basis.Connection;
+        Caller = basis.Caller;
+        DryRun = basis.DryRun;
+        Time = basis.Time;
+        Logger = basis.Logger;
+        Job = basis.Job;
+        Progress = basis.Progress;
     }
 
     /// <summary>The connection the action runs on.</summary>
     public Connection Connection { get; }
 
-    /// <summary>Services registered by the method's assembly.</summary>
-    public IServiceProvider Services { get; }
+    /// <summary>Who asked for the run.</summary>
+    public Caller Caller { get; }
 
     /// <summary>When true, send nothing that changes state; record it with <see cref="Plan"/> instead.</summary>
     public bool DryRun { get; init; }
@@ -80,4 +96,17 @@ public sealed class ActionContext
             _requestIds.Enqueue(requestId);
         }
     }
+}
+
+/// <summary>
+/// Makes the context of a method's actions from the run's basic context (a Graph action's
+/// carries the connection's Graph client). Each method's assembly registers one for its target.
+/// </summary>
+public interface IActionContextFactory
+{
+    /// <summary>The actions whose contexts it makes.</summary>
+    ActionTarget Target { get; }
+
+    /// <summary>The context for one run.</summary>
+    ActionContext Create(ActionContext basis);
 }

@@ -52,7 +52,7 @@ public static class ActionInput
         }
         catch (JsonException ex)
         {
-            throw new EntradaValidationException(FieldOf(ex.Path), DescribeJsonError(descriptor, ex));
+            throw new EntradaValidationException(FieldOf(ex.Path), DescribeJsonError(descriptor, ex)) { Next = new NextStep(NextStepKind.ShowAction, descriptor.Id) };
         }
 
         if (input is null)
@@ -65,7 +65,7 @@ public static class ActionInput
             var errors = validatable.Validate().ToList();
             if (errors.Count > 0)
             {
-                throw new EntradaValidationException(errors);
+                throw new EntradaValidationException(errors) { Next = new NextStep(NextStepKind.ShowAction, descriptor.Id) };
             }
         }
 
@@ -89,7 +89,7 @@ public static class ActionInput
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             var missing = ExtractAfter(message, "including:") ?? "a required field";
-            return $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}; see 'entrada actions show {descriptor.Id}'.";
+            return $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}.";
         }
 
         if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
@@ -97,7 +97,7 @@ public static class ActionInput
             return $"The input field '{field}' of '{descriptor.Id}' cannot be null.";
         }
 
-        return $"The input field '{field}' of '{descriptor.Id}' has the wrong type or format; see 'entrada actions show {descriptor.Id}' for the expected input.";
+        return $"The input field '{field}' of '{descriptor.Id}' has the wrong type or format.";
     }
 
     private static string? ExtractQuoted(string message)

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Core.Jobs;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Entrada.Core.Actions;
@@ -17,10 +17,8 @@ public sealed record ActionRunRequest(string ActionId, string ConnectionName, Js
 {
     /// <summary>Send nothing that changes state; report what would be sent.</summary>
     public bool DryRun { get; init; }
-    /// <summary>The edge it came through (<see cref="AuditInterfaces"/>).</summary>
-    public string Interface { get; init; } = AuditInterfaces.Cli;
-    /// <summary>Who asked.</summary>
-    public string? Actor { get; init; }
+    /// <summary>Who asked, through which edge.</summary>
+    public required Caller Caller { get; init; }
     /// <summary>Receives progress of long or bulk work.</summary>
     public IProgress<ActionProgress>? Progress { get; init; }
     /// <summary>
@@ -65,7 +63,7 @@ public sealed partial class ActionRunner(
     ActionCatalog catalog,
     AuditLog audit,
     JobStore jobs,
-    IServiceProvider services,
+    IEnumerable<IActionContextFactory> contextFactories,
     IEnumerable<IActionPreflight> preflights,
     TimeProvider time,
     ILogger<ActionRunner> logger)
@@ -81,23 +79,22 @@ public sealed partial class ActionRunner(
     /// Resumes an interrupted, cancelled or failed bulk job: runs its action again on its stored
     /// input, and the action skips every item the job had already finished.
     /// </summary>
-    public async Task<ActionRunResult> ResumeAsync(string jobId, string auditInterface, string? actor, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
+    public async Task<ActionRunResult> ResumeAsync(string jobId, Caller caller, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(jobId, cancellationToken);
-        if (job.Status == JobStatuses.Completed)
+        if (job.Status == JobStatus.Completed)
         {
             throw new JobFinishedException(job);
         }
 
-        if (job.Status == JobStatuses.Running)
+        if (job.Status == JobStatus.Running)
         {
-            throw new EntradaValidationException("job", $"Job '{job.Id}' is still running in another process; wait for it, or cancel it with 'entrada jobs cancel {job.Id}'.");
+            throw new JobRunningException(job);
         }
 
         var request = new ActionRunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input))
         {
-            Interface = auditInterface,
-            Actor = actor,
+            Caller = caller,
             Progress = progress,
         };
         return await RunCoreAsync(request, job, null, cancellationToken);
@@ -107,7 +104,6 @@ public sealed partial class ActionRunner(
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
-        var startedAt = time.GetUtcNow();
         var action = catalog.Get(request.ActionId);
         var descriptor = action.Descriptor;
         string connectionName = request.ConnectionName;
@@ -115,7 +111,7 @@ public sealed partial class ActionRunner(
         JobTracker? tracker = null;
         long count = 0;
         object? value = null;
-        string outcome = AuditOutcomes.Failed;
+        var outcome = AuditOutcome.Failed;
         string? error = null;
         try
         {
@@ -133,11 +129,11 @@ public sealed partial class ActionRunner(
             var bulk = descriptor.Bulk && !request.DryRun ? input as IBulkInput : null;
             // (On the thread pool: SQLite's async calls run synchronously, so awaiting it here would not overlap.)
             var creating = bulk is not null && resumed is null
-                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Interface, request.Actor, cancellationToken), cancellationToken)
+                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Caller, cancellationToken), cancellationToken)
                 : null;
             try
             {
-            foreach (var preflight in preflights)
+                foreach (var preflight in preflights)
                 {
                     await preflight.CheckAsync(descriptor, connection, cancellationToken);
                 }
@@ -155,7 +151,7 @@ public sealed partial class ActionRunner(
             }
             else if (bulk is not null && resumed is not null)
             {
-                await jobs.SetStatusAsync(resumed.Id, JobStatuses.Running, null, cancellationToken);
+                await jobs.SetStatusAsync(resumed.Id, JobStatus.Running, null, cancellationToken);
                 tracker = await jobs.TrackAsync(resumed, cancellationToken);
             }
 
@@ -164,7 +160,7 @@ public sealed partial class ActionRunner(
                 await onJobStarted(tracker.Id, cancellationToken);
             }
 
-            context = new ActionContext(connection, services)
+            var basis = new ActionContext(connection, request.Caller)
             {
                 Job = tracker,
                 DryRun = request.DryRun,
@@ -172,6 +168,7 @@ public sealed partial class ActionRunner(
                 Logger = logger,
                 Progress = request.Progress,
             };
+            context = contextFactories.FirstOrDefault(f => f.Target == descriptor.Target)?.Create(basis) ?? basis;
 
             LogRunStarting(logger, descriptor.Id, connection.Name, request.DryRun);
             await foreach (var item in action.InvokeAsync(input, context, cancellationToken).WithCancellation(cancellationToken))
@@ -190,14 +187,14 @@ public sealed partial class ActionRunner(
                 }
             }
 
-            outcome = request.DryRun ? AuditOutcomes.DryRun : AuditOutcomes.Succeeded;
+            outcome = request.DryRun ? AuditOutcome.DryRun : AuditOutcome.Succeeded;
             if (tracker is not null)
             {
-                await jobs.SetStatusAsync(tracker.Id, JobStatuses.Completed, null, CancellationToken.None);
+                await jobs.SetStatusAsync(tracker.Id, JobStatus.Completed, null, CancellationToken.None);
             }
 
             var duration = time.GetElapsedTime(started);
-            var auditId = await WriteAuditAsync(request, descriptor, connectionName, startedAt, duration, outcome, null, context, count);
+            var auditId = await WriteAuditAsync(request, descriptor, connectionName, duration, outcome, null, context, count);
             return new ActionRunResult
             {
                 Action = descriptor,
@@ -213,13 +210,13 @@ public sealed partial class ActionRunner(
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = AuditOutcomes.Cancelled;
+            outcome = AuditOutcome.Cancelled;
             if (tracker is not null)
             {
-                await jobs.SetStatusAsync(tracker.Id, JobStatuses.Cancelled, "Cancelled.", CancellationToken.None);
+                await jobs.SetStatusAsync(tracker.Id, JobStatus.Cancelled, "Cancelled.", CancellationToken.None);
             }
 
-            await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, "Cancelled.", context, count);
+            await WriteAuditAsync(request, descriptor, connectionName, time.GetElapsedTime(started), outcome, "Cancelled.", context, count);
             throw;
         }
         catch (Exception ex)
@@ -227,11 +224,11 @@ public sealed partial class ActionRunner(
             error = ex is EntradaException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
             if (tracker is not null)
             {
-                await jobs.SetStatusAsync(tracker.Id, ex is JobCancelledException ? JobStatuses.Cancelled : JobStatuses.Failed, error, CancellationToken.None);
+                await jobs.SetStatusAsync(tracker.Id, ex is JobCancelledException ? JobStatus.Cancelled : JobStatus.Failed, error, CancellationToken.None);
             }
 
             LogRunFailed(logger, descriptor.Id, connectionName, error);
-            await WriteAuditAsync(request, descriptor, connectionName, startedAt, time.GetElapsedTime(started), outcome, error, context, count);
+            await WriteAuditAsync(request, descriptor, connectionName, time.GetElapsedTime(started), outcome, error, context, count);
             throw;
         }
         finally
@@ -263,7 +260,7 @@ public sealed partial class ActionRunner(
         }
     }
 
-    private async Task<long> WriteAuditAsync(ActionRunRequest request, ActionDescriptor descriptor, string connection, DateTimeOffset at, TimeSpan duration, string outcome, string? error, ActionContext? context, long count)
+    private async Task<long> WriteAuditAsync(ActionRunRequest request, ActionDescriptor descriptor, string connection, TimeSpan duration, AuditOutcome outcome, string? error, ActionContext? context, long count)
     {
         var details = new JsonObject
         {
@@ -286,20 +283,7 @@ public sealed partial class ActionRunner(
         }
 
         // The audit record is written even when the caller cancelled: it must not be lost.
-        return await audit.WriteAsync(
-            new AuditRecord
-            {
-                At = at,
-                Interface = request.Interface,
-                Actor = request.Actor,
-                Operation = $"run {descriptor.Id}",
-                Connection = connection,
-                Outcome = outcome,
-                Duration = duration,
-                Details = details,
-                Error = error,
-            },
-            CancellationToken.None);
+        return await audit.RecordAsync(request.Caller, $"run {descriptor.Id}", connection, outcome, duration, details, error);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Running action {ActionId} on connection {Connection} (dry run: {DryRun})")]

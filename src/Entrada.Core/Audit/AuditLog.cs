@@ -1,32 +1,27 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Entrada.Core.Storage;
 
 namespace Entrada.Core.Audit;
 
-/// <summary>Which edge an operation came through.</summary>
-public static class AuditInterfaces
-{
-    /// <summary>The <c>entrada</c> command.</summary>
-    public const string Cli = "cli";
-    /// <summary>The REST API.</summary>
-    public const string Api = "api";
-    /// <summary>The web pages.</summary>
-    public const string Web = "web";
-}
-
 /// <summary>How an audited operation ended.</summary>
-public static class AuditOutcomes
+[JsonConverter(typeof(JsonStringEnumConverter<AuditOutcome>))]
+public enum AuditOutcome
 {
     /// <summary>It did what was asked.</summary>
-    public const string Succeeded = "succeeded";
+    [JsonStringEnumMemberName("succeeded")]
+    Succeeded,
     /// <summary>It failed.</summary>
-    public const string Failed = "failed";
+    [JsonStringEnumMemberName("failed")]
+    Failed,
     /// <summary>It was cancelled.</summary>
-    public const string Cancelled = "cancelled";
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
     /// <summary>It was a dry run: nothing was sent.</summary>
-    public const string DryRun = "dry-run";
+    [JsonStringEnumMemberName("dry-run")]
+    DryRun,
 }
 
 /// <summary>One audited operation. <see cref="Details"/> never holds a secret (see <see cref="AuditMasking"/>).</summary>
@@ -36,18 +31,21 @@ public sealed record AuditRecord
     public long Id { get; init; }
     /// <summary>When it started.</summary>
     public DateTimeOffset At { get; init; }
+    /// <summary>Who did it, through which edge.</summary>
+    [JsonIgnore]
+    public required Caller Caller { get; init; }
     /// <summary><c>cli</c>, <c>api</c> or <c>web</c>.</summary>
-    public required string Interface { get; init; }
+    public CallerInterface Interface => Caller.Interface;
     /// <summary>Who did it: the OS user for the CLI, the API key's id for the API.</summary>
-    public string? Actor { get; init; }
+    public string? Actor => Caller.Actor;
     /// <summary>What was done: <c>connections.add</c>, <c>run users.disable</c> …</summary>
     public required string Operation { get; init; }
     /// <summary>The connection it concerned.</summary>
     public string? Connection { get; init; }
     /// <summary>What it acted on, briefly.</summary>
     public string? Target { get; init; }
-    /// <summary>How it ended (<see cref="AuditOutcomes"/>).</summary>
-    public required string Outcome { get; init; }
+    /// <summary>How it ended.</summary>
+    public required AuditOutcome Outcome { get; init; }
     /// <summary>How long it took.</summary>
     public TimeSpan Duration { get; init; }
     /// <summary>Masked inputs and results (JSON).</summary>
@@ -57,8 +55,27 @@ public sealed record AuditRecord
 }
 
 /// <summary>Writes and reads the audit log in the database.</summary>
-public sealed class AuditLog(EntradaDatabase database)
+public sealed class AuditLog(EntradaDatabase database, TimeProvider time)
 {
+    /// <summary>
+    /// Records an operation that took <paramref name="duration"/> and ended now: the one way every
+    /// use case writes its audit record. Written even when the caller was cancelled.
+    /// </summary>
+    public Task<long> RecordAsync(Caller caller, string operation, string? connection, AuditOutcome outcome, TimeSpan duration, JsonObject? details = null, string? error = null) =>
+        WriteAsync(
+            new AuditRecord
+            {
+                At = time.GetUtcNow() - duration,
+                Caller = caller,
+                Operation = operation,
+                Connection = connection,
+                Outcome = outcome,
+                Duration = duration,
+                Details = details,
+                Error = error,
+            },
+            CancellationToken.None);
+
     /// <summary>Appends a record; secrets in its details are masked first.</summary>
     public async Task<long> WriteAsync(AuditRecord record, CancellationToken cancellationToken)
     {
@@ -71,12 +88,12 @@ public sealed class AuditLog(EntradaDatabase database)
             RETURNING id;
             """;
         insert.Parameters.AddWithValue("$at", record.At.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
-        insert.Parameters.AddWithValue("$interface", record.Interface);
+        insert.Parameters.AddWithValue("$interface", record.Interface.ToWire());
         insert.Parameters.AddWithValue("$actor", (object?)record.Actor ?? DBNull.Value);
         insert.Parameters.AddWithValue("$operation", record.Operation);
         insert.Parameters.AddWithValue("$connection", (object?)record.Connection ?? DBNull.Value);
         insert.Parameters.AddWithValue("$target", (object?)record.Target ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$outcome", record.Outcome);
+        insert.Parameters.AddWithValue("$outcome", record.Outcome.ToWire());
         insert.Parameters.AddWithValue("$duration", (long)record.Duration.TotalMilliseconds);
         insert.Parameters.AddWithValue("$details", record.Details is null ? DBNull.Value : AuditMasking.Apply(record.Details).ToJsonString());
         insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
@@ -103,12 +120,11 @@ public sealed class AuditLog(EntradaDatabase database)
             {
                 Id = reader.GetInt64(0),
                 At = DateTimeOffset.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
-                Interface = reader.GetString(2),
-                Actor = reader.IsDBNull(3) ? null : reader.GetString(3),
+                Caller = new Caller(WireNames.ParseWire<CallerInterface>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetString(3)),
                 Operation = reader.GetString(4),
                 Connection = reader.IsDBNull(5) ? null : reader.GetString(5),
                 Target = reader.IsDBNull(6) ? null : reader.GetString(6),
-                Outcome = reader.GetString(7),
+                Outcome = WireNames.ParseWire<AuditOutcome>(reader.GetString(7)),
                 Duration = TimeSpan.FromMilliseconds(reader.GetInt64(8)),
                 Details = reader.IsDBNull(9) ? null : JsonNode.Parse(reader.GetString(9)) as JsonObject,
                 Error = reader.IsDBNull(10) ? null : reader.GetString(10),

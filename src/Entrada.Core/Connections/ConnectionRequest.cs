@@ -54,3 +54,40 @@ public sealed record ConnectionRequest
     /// <summary>LDAP protocol version (2 or 3).</summary>
     public int? ProtocolVersion { get; init; }
 }
+
+/// <summary>What a request changes, named as people name the settings.</summary>
+public static class ConnectionRequestChanges
+{
+    /// <summary>The settings a request sets (an update changes these and keeps the rest).</summary>
+    public static IReadOnlyList<string> Fields(this ConnectionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fields = new List<string>();
+        void Add(bool set, string name)
+        {
+            if (set)
+            {
+                fields.Add(name);
+            }
+        }
+
+        Add(request.TenantId is not null, "tenant ID");
+        Add(request.ClientId is not null, "client ID");
+        Add(request.ClientSecret is not null, "client secret");
+        Add(request.Certificate is not null, "certificate");
+        Add(request.Cloud is not null, "cloud");
+        Add(request.AuthorityHost is not null, "authority host");
+        Add(request.GraphEndpoint is not null, "Graph endpoint");
+        Add(request.CaCertificate is not null, "CA certificate");
+        Add(request.Uri is not null, "URI");
+        Add(request.BindDn is not null, "bind DN");
+        Add(request.Password is not null, "password");
+        Add(request.Anonymous is true, "anonymous bind");
+        Add(request.BaseDn is not null, "base DN");
+        Add(request.StartTls is not null, "StartTLS");
+        Add(request.InsecureSkipVerify is not null, "certificate verification");
+        Add(request.AllowPlainBind is not null, "plain bind");
+        Add(request.ProtocolVersion is not null, "protocol version");
+        return fields;
+    }
+}

@@ -5,43 +5,12 @@ using Microsoft.Data.Sqlite;
 
 namespace Entrada.Core.Jobs;
 
-/// <summary>The states of a job.</summary>
-public static class JobStatuses
-{
-    /// <summary>A process is working on it.</summary>
-    public const string Running = "running";
-    /// <summary>Every item finished (done, unchanged or failed).</summary>
-    public const string Completed = "completed";
-    /// <summary>It stopped on an error that concerns the whole job (permission, authentication).</summary>
-    public const string Failed = "failed";
-    /// <summary>Cancelled by a person; finished items stay recorded.</summary>
-    public const string Cancelled = "cancelled";
-    /// <summary>Its process ended without finishing (killed, crashed); resume it.</summary>
-    public const string Interrupted = "interrupted";
-}
-
-/// <summary>The states of one item of a job.</summary>
-public static class JobItemStates
-{
-    /// <summary>Not finished yet.</summary>
-    public const string Pending = "pending";
-    /// <summary>The change was made.</summary>
-    public const string Done = "done";
-    /// <summary>Nothing needed to change.</summary>
-    public const string Unchanged = "unchanged";
-    /// <summary>It failed for good; the message says why.</summary>
-    public const string Failed = "failed";
-
-    /// <summary>Whether a state is final.</summary>
-    public static bool IsFinal(string state) => state is Done or Unchanged or Failed;
-}
-
 /// <summary>One item of a job and how it stands.</summary>
 /// <param name="Index">Its position in the job's input.</param>
 /// <param name="Item">The item as given (a user ID, a UPN …).</param>
-/// <param name="State">See <see cref="JobItemStates"/>.</param>
+/// <param name="State">How it stands.</param>
 /// <param name="Message">Why it failed or was unchanged.</param>
-public sealed record JobItem(int Index, string Item, string State, string? Message = null);
+public sealed record JobItem(int Index, string Item, JobItemState State, string? Message = null);
 
 /// <summary>A durable bulk job.</summary>
 public sealed record JobRecord
@@ -52,14 +21,17 @@ public sealed record JobRecord
     public required string Action { get; init; }
     /// <summary>The connection's name.</summary>
     public required string Connection { get; init; }
+    /// <summary>Who started it, through which edge.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public required Caller Caller { get; init; }
     /// <summary>The edge that started it.</summary>
-    public required string Interface { get; init; }
+    public CallerInterface Interface => Caller.Interface;
     /// <summary>Who started it.</summary>
-    public string? Actor { get; init; }
+    public string? Actor => Caller.Actor;
     /// <summary>The action's input (JSON), kept to resume.</summary>
     public required string Input { get; init; }
-    /// <summary>See <see cref="JobStatuses"/>; a running job whose process is gone reads as interrupted.</summary>
-    public required string Status { get; init; }
+    /// <summary>How it stands; a running job whose process is gone reads as interrupted.</summary>
+    public required JobStatus Status { get; init; }
     /// <summary>Items in all.</summary>
     public int Total { get; init; }
     /// <summary>Items done.</summary>
@@ -81,7 +53,7 @@ public sealed record JobRecord
 }
 
 /// <summary>A job as every edge shows it: its progress, not the input it keeps for resuming.</summary>
-public sealed record JobSummary(string Id, string Action, string Connection, string Status, int Total, int Done, int Unchanged, int Failed, int Pending, string Interface, string? Actor, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record JobSummary(string Id, string Action, string Connection, JobStatus Status, int Total, int Done, int Unchanged, int Failed, int Pending, CallerInterface Interface, string? Actor, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     /// <summary>The summary of a job.</summary>
     public static JobSummary From(JobRecord job)
@@ -99,7 +71,7 @@ public sealed record JobSummary(string Id, string Action, string Connection, str
 public sealed class JobStore(EntradaDatabase database, TimeProvider time)
 {
     /// <summary>Makes a job with all its items pending, owned by this process.</summary>
-    public async Task<JobRecord> CreateAsync(string action, string connection, string input, IReadOnlyList<string> items, string auditInterface, string? actor, CancellationToken cancellationToken)
+    public async Task<JobRecord> CreateAsync(string action, string connection, string input, IReadOnlyList<string> items, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
         var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
@@ -116,8 +88,9 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$action", action);
             insert.Parameters.AddWithValue("$connection", connection);
-            insert.Parameters.AddWithValue("$interface", auditInterface);
-            insert.Parameters.AddWithValue("$actor", (object?)actor ?? DBNull.Value);
+            ArgumentNullException.ThrowIfNull(caller);
+            insert.Parameters.AddWithValue("$interface", caller.Interface.ToWire());
+            insert.Parameters.AddWithValue("$actor", (object?)caller.Actor ?? DBNull.Value);
             insert.Parameters.AddWithValue("$input", input);
             insert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items));
             insert.Parameters.AddWithValue("$total", items.Count);
@@ -153,7 +126,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(job);
         var items = await ItemsAsync(job.Id, null, cancellationToken);
-        return new JobTracker(this, job, items.Where(i => JobItemStates.IsFinal(i.State)));
+        return new JobTracker(this, job, items.Where(i => i.State.IsFinal()));
     }
 
     /// <summary>Records finished items in one transaction (a checkpoint). Only pending items change.</summary>
@@ -170,7 +143,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         await using var transaction = (SqliteTransaction)await db.BeginTransactionAsync(cancellationToken);
         foreach (var item in items)
         {
-            if (!JobItemStates.IsFinal(item.State))
+            if (!item.State.IsFinal())
             {
                 throw new ArgumentException($"Item {item.Index} has state '{item.State}', which is not final.", nameof(items));
             }
@@ -190,7 +163,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
                 """;
             upsert.Parameters.AddWithValue("$job", jobId);
             upsert.Parameters.AddWithValue("$now", now);
-            upsert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items.Select(i => new object?[] { i.Index, i.Item, i.State, i.Message })));
+            upsert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items.Select(i => new object?[] { i.Index, i.Item, i.State.ToWire(), i.Message })));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -206,18 +179,18 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Sets a job's status (and error); taking it as <see cref="JobStatuses.Running"/> makes this process its owner.</summary>
-    public async Task SetStatusAsync(string jobId, string status, string? error, CancellationToken cancellationToken)
+    /// <summary>Sets a job's status (and error); taking it as <see cref="JobStatus.Running"/> makes this process its owner.</summary>
+    public async Task SetStatusAsync(string jobId, JobStatus status, string? error, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
         update.CommandText = "UPDATE jobs SET status = $status, error = $error, updated_at = $now, owner_pid = $pid, owner_host = $host, cancel_requested = CASE WHEN $status = 'running' THEN 0 ELSE cancel_requested END WHERE id = $job;";
         update.Parameters.AddWithValue("$job", jobId);
-        update.Parameters.AddWithValue("$status", status);
+        update.Parameters.AddWithValue("$status", status.ToWire());
         update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
         update.Parameters.AddWithValue("$now", Stamp());
-        update.Parameters.AddWithValue("$pid", status == JobStatuses.Running ? Environment.ProcessId : DBNull.Value);
-        update.Parameters.AddWithValue("$host", status == JobStatuses.Running ? Environment.MachineName : DBNull.Value);
+        update.Parameters.AddWithValue("$pid", status == JobStatus.Running ? Environment.ProcessId : DBNull.Value);
+        update.Parameters.AddWithValue("$host", status == JobStatus.Running ? Environment.MachineName : DBNull.Value);
         if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
         {
             throw new JobNotFoundException(jobId);
@@ -228,14 +201,14 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     public async Task<JobRecord> RequestCancelAsync(string jobId, CancellationToken cancellationToken)
     {
         var job = await GetAsync(jobId, cancellationToken);
-        if (job.Status is JobStatuses.Completed or JobStatuses.Cancelled or JobStatuses.Failed)
+        if (job.Status is JobStatus.Completed or JobStatus.Cancelled or JobStatus.Failed)
         {
             throw new JobFinishedException(job);
         }
 
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
-        update.CommandText = job.Status == JobStatuses.Running
+        update.CommandText = job.Status == JobStatus.Running
             ? "UPDATE jobs SET cancel_requested = 1, updated_at = $now WHERE id = $job;"
             : "UPDATE jobs SET status = 'cancelled', cancel_requested = 1, updated_at = $now WHERE id = $job;";
         update.Parameters.AddWithValue("$job", jobId);
@@ -267,7 +240,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         QueryAsync(string.Empty, null, limit, cancellationToken);
 
     /// <summary>A job's items, in input order, optionally only those in one state.</summary>
-    public async Task<IReadOnlyList<JobItem>> ItemsAsync(string jobId, string? state, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<JobItem>> ItemsAsync(string jobId, JobItemState? state, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         string? all;
@@ -285,11 +258,11 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
             select.Parameters.AddWithValue("$job", jobId);
             // Before schema 4 every item has a row, so the database filters; after, pending items
             // have none, so all finished rows are read and filtered below.
-            select.Parameters.AddWithValue("$state", all is null && state is not null ? state : DBNull.Value);
+            select.Parameters.AddWithValue("$state", all is null && state is { } wanted ? wanted.ToWire() : DBNull.Value);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                finished.Add(new JobItem(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)));
+                finished.Add(new JobItem(reader.GetInt32(0), reader.GetString(1), WireNames.ParseWire<JobItemState>(reader.GetString(2)), reader.IsDBNull(3) ? null : reader.GetString(3)));
             }
         }
 
@@ -301,7 +274,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
 
         // Items with no row are pending.
         var items = JsonSerializer.Deserialize<List<string>>(all) ?? [];
-        if (state is not null && state != JobItemStates.Pending)
+        if (state is not null && state != JobItemState.Pending)
         {
             return [.. finished.Where(i => i.State == state)];
         }
@@ -319,7 +292,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
             }
             else
             {
-                merged.Add(new JobItem(i, items[i], JobItemStates.Pending));
+                merged.Add(new JobItem(i, items[i], JobItemState.Pending));
             }
         }
 
@@ -344,10 +317,10 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         var jobs = new List<JobRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var status = reader.GetString(6);
-            if (status == JobStatuses.Running && !OwnerIsAlive(reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9)))
+            var status = WireNames.ParseWire<JobStatus>(reader.GetString(6));
+            if (status == JobStatus.Running && !ProcessOwner.IsAlive(reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9)))
             {
-                status = JobStatuses.Interrupted;
+                status = JobStatus.Interrupted;
             }
 
             jobs.Add(new JobRecord
@@ -355,8 +328,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
                 Id = reader.GetString(0),
                 Action = reader.GetString(1),
                 Connection = reader.GetString(2),
-                Interface = reader.GetString(3),
-                Actor = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Caller = new Caller(WireNames.ParseWire<CallerInterface>(reader.GetString(3)), reader.IsDBNull(4) ? null : reader.GetString(4)),
                 Input = reader.GetString(5),
                 Status = status,
                 Total = reader.GetInt32(7),
@@ -373,45 +345,29 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         return jobs;
     }
 
-    /// <summary>A running job's owner is alive when it is this process, or a live process on this machine.</summary>
-    private static bool OwnerIsAlive(int? pid, string? host)
-    {
-        if (pid is null || !string.Equals(host, Environment.MachineName, StringComparison.Ordinal))
-        {
-            return pid is not null && host is not null;
-        }
-
-        if (pid == Environment.ProcessId)
-        {
-            return true;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid.Value);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
     private string Stamp() => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
 }
 
 /// <summary>No job has the given id.</summary>
 public sealed class JobNotFoundException(string id)
-    : EntradaException($"There is no job '{id}'. List them with 'entrada jobs list'.")
+    : EntradaException($"There is no job '{id}'.", next: new NextStep(NextStepKind.ListJobs))
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.NotFound;
 }
 
 /// <summary>The job has already finished.</summary>
 public sealed class JobFinishedException(JobRecord job)
-    : EntradaException($"Job '{job.Id}' has already {job.Status}; there is nothing to {(job.Status == JobStatuses.Completed ? "resume or cancel" : "do")}. See 'entrada jobs show {job.Id}'.")
+    : EntradaException($"Job '{job.Id}' has already {job.Status.ToWire()}; there is nothing to {(job.Status == JobStatus.Completed ? "resume or cancel" : "do")}.", next: new NextStep(NextStepKind.ShowJob, job.Id))
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.Conflict;
+}
+
+/// <summary>The job is being worked on elsewhere, so it cannot be resumed now.</summary>
+public sealed class JobRunningException(JobRecord job)
+    : EntradaException($"Job '{job.Id}' is still running in another process; wait for it, or cancel it.", next: new NextStep(NextStepKind.CancelJob, job.Id))
+{
+    /// <inheritdoc />
+    public override ErrorKind Kind => ErrorKind.Conflict;
 }

@@ -85,8 +85,8 @@ public sealed class JobTracker : IDisposable
 
 /// <summary>Someone ran <c>entrada jobs cancel</c> on a running job.</summary>
 public sealed class JobCancelledException(string id)
-    : EntradaException($"Job '{id}' was cancelled; finished items stay recorded. Resume it with 'entrada jobs resume {id}'.")
+    : EntradaException($"Job '{id}' was cancelled; finished items stay recorded.", next: new NextStep(NextStepKind.ResumeJob, id))
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.Cancelled;
+    public override ErrorKind Kind => ErrorKind.Cancelled;
 }

@@ -103,8 +103,8 @@ public sealed class SecretProtector
 
 /// <summary>The key ring cannot decrypt a stored secret (keys lost or replaced).</summary>
 public sealed class SecretsUnreadableException(string keysPath, Exception innerException)
-    : EntradaException($"A stored secret cannot be decrypted with the key ring in '{keysPath}'. If the keys were lost or replaced, set the secret again with 'entrada connections update'.", innerException)
+    : EntradaException($"A stored secret cannot be decrypted with the key ring in '{keysPath}'. If the keys were lost or replaced, set the connection's secret again.", innerException, new NextStep(NextStepKind.UpdateConnection))
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.Configuration;
 }

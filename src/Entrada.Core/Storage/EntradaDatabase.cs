@@ -214,6 +214,13 @@ public sealed class EntradaDatabase
         ALTER TABLE runs ADD COLUMN job_id TEXT NULL;
         CREATE INDEX runs_job ON runs (job_id);
         """,
+
+        // 6: runs are made by every edge (the CLI too), so a run names the process that runs it;
+        // a running run whose process is gone reads as interrupted. Older runs have no owner.
+        """
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER NULL;
+        ALTER TABLE runs ADD COLUMN owner_host TEXT NULL;
+        """,
     ];
 }
 
@@ -222,5 +229,5 @@ public sealed class DatabaseTooNewException(int found, int supported)
     : EntradaException($"The Entrada database has schema version {found}, but this version of Entrada understands up to {supported}. Upgrade Entrada, or point ENTRADA_HOME at another folder.")
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.Configuration;
 }

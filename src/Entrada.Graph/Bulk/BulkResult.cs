@@ -1,18 +1,47 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
+using Entrada.Core.Jobs;
 
 namespace Entrada.Graph.Bulk;
 
 /// <summary>How one item of a bulk action ended.</summary>
-internal static class BulkOutcomes
+[JsonConverter(typeof(JsonStringEnumConverter<BulkOutcome>))]
+internal enum BulkOutcome
 {
     /// <summary>The change was made.</summary>
-    public const string Done = "done";
+    [JsonStringEnumMemberName("done")]
+    Done,
     /// <summary>Nothing needed to change (already disabled, already a member …).</summary>
-    public const string Unchanged = "unchanged";
+    [JsonStringEnumMemberName("unchanged")]
+    Unchanged,
     /// <summary>The change failed; the message says why.</summary>
-    public const string Failed = "failed";
+    [JsonStringEnumMemberName("failed")]
+    Failed,
     /// <summary>A dry run: the change would be requested.</summary>
-    public const string Planned = "planned";
+    [JsonStringEnumMemberName("planned")]
+    Planned,
+}
+
+/// <summary>How bulk outcomes and job item states correspond.</summary>
+internal static class BulkOutcomes
+{
+    /// <summary>The job item state of a finished item's outcome (a planned item is never checkpointed).</summary>
+    public static JobItemState ToItemState(this BulkOutcome outcome) => outcome switch
+    {
+        BulkOutcome.Done => JobItemState.Done,
+        BulkOutcome.Unchanged => JobItemState.Unchanged,
+        BulkOutcome.Failed => JobItemState.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A planned item is not a finished item."),
+    };
+
+    /// <summary>The outcome of a finished job item.</summary>
+    public static BulkOutcome ToOutcome(this JobItemState state) => state switch
+    {
+        JobItemState.Done => BulkOutcome.Done,
+        JobItemState.Unchanged => BulkOutcome.Unchanged,
+        JobItemState.Failed => BulkOutcome.Failed,
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, "A pending item has no outcome yet."),
+    };
 }
 
 /// <summary>One item of a bulk action.</summary>
@@ -21,7 +50,7 @@ internal static class BulkOutcomes
 /// <param name="Message">Why it failed or was unchanged.</param>
 internal sealed record BulkItemResult(
     [property: Description("The item as given.")] string Id,
-    [property: Description("done, unchanged, failed, or planned in a dry run.")] string Outcome,
+    [property: Description("done, unchanged, failed, or planned in a dry run.")] BulkOutcome Outcome,
     [property: Description("Why it failed or was unchanged.")] string? Message = null);
 
 /// <summary>The outcome of a bulk action: counts and every item.</summary>
@@ -33,8 +62,8 @@ internal sealed record BulkResult(int Done, int Unchanged, int Failed, IReadOnly
 {
     /// <summary>Counts the outcomes of <paramref name="items"/>.</summary>
     public static BulkResult Of(IReadOnlyList<BulkItemResult> items) => new(
-        items.Count(i => i.Outcome == BulkOutcomes.Done),
-        items.Count(i => i.Outcome == BulkOutcomes.Unchanged),
-        items.Count(i => i.Outcome == BulkOutcomes.Failed),
+        items.Count(i => i.Outcome == BulkOutcome.Done),
+        items.Count(i => i.Outcome == BulkOutcome.Unchanged),
+        items.Count(i => i.Outcome == BulkOutcome.Failed),
         items);
 }

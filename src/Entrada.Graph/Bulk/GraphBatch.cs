@@ -299,7 +299,7 @@ internal static class GraphBatch
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(answer);
-        return new BulkItemResult(id, BulkOutcomes.Failed, GraphErrors.FromStatus(answer.Status, answer.ErrorCode, answer.ErrorMessage, null, run.Action, run.Context.Connection, subject).Message);
+        return new BulkItemResult(id, BulkOutcome.Failed, GraphErrors.FromStatus(answer.Status, answer.ErrorCode, answer.ErrorMessage, null, run.Action, run.Context.Connection, subject).Message);
     }
 
     /// <summary>

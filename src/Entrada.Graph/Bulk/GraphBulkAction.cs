@@ -68,7 +68,7 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
                 throw new InvalidOperationException($"{Descriptor.Id} returned {result.Items.Count} results for {slice.Length} items.");
             }
 
-            await job.RecordAsync([.. slice.Select((index, k) => new JobItem(index, items[index], result.Items[k].Outcome, result.Items[k].Message))], token).ConfigureAwait(false);
+            await job.RecordAsync([.. slice.Select((index, k) => new JobItem(index, items[index], result.Items[k].Outcome.ToItemState(), result.Items[k].Message))], token).ConfigureAwait(false);
             run.Bulk.Done = job.FinishedCount;
             run.ReportBulk(null);
         }, cancellationToken).ConfigureAwait(false);
@@ -76,7 +76,7 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
         return BulkResult.Of([.. Enumerable.Range(0, items.Count).Select(i =>
         {
             var finished = job.Finished(i) ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Item {i} of job {job.Id} has no outcome."));
-            return new BulkItemResult(finished.Item, finished.State, finished.Message);
+            return new BulkItemResult(finished.Item, finished.State.ToOutcome(), finished.Message);
         })]);
     }
 

@@ -62,9 +62,12 @@ internal static class GraphErrors
         {
             case 401:
                 return new AuthenticationFailedException(
-                    $"Graph refused the token of connection '{connection.Name}' (401 {code}){reference}. Test it with 'entrada connections test \"{connection.Name}\"'.",
+                    $"Graph refused the token of connection '{connection.Name}' (401 {code}){reference}. Test the connection to see why.",
                     code,
-                    inner);
+                    inner)
+                {
+                    Next = new NextStep(NextStepKind.TestConnection, connection.Name),
+                };
             case 403:
                 return PermissionDenied(action, connection, code, message, reference, inner);
             case 404:

@@ -21,4 +21,14 @@ public sealed class GraphRequestException : RemoteOperationException
 
     /// <summary>Graph's <c>request-id</c>, to quote to Microsoft support.</summary>
     public string? RequestId { get; }
+
+    /// <inheritdoc />
+    public override ErrorKind Kind => Status switch
+    {
+        400 => ErrorKind.RemoteRejected,
+        404 => ErrorKind.RemoteNotFound,
+        409 => ErrorKind.RemoteConflict,
+        429 => ErrorKind.Throttled,
+        _ => ErrorKind.RemoteFailure,
+    };
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
@@ -17,7 +16,8 @@ internal sealed class GraphRun
         ArgumentNullException.ThrowIfNull(context);
         Context = context;
         Action = action;
-        Graph = context.Services.GetRequiredService<GraphClientCache>().Get(context.Connection);
+        Graph = (context as GraphActionContext)?.Graph
+            ?? throw new ArgumentException($"A Graph action runs with a {nameof(GraphActionContext)}; '{action.Id}' was given a {context.GetType().Name}.", nameof(context));
         Pause = new Bulk.SendPause(context.Time);
     }
 

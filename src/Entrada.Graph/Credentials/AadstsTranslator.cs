@@ -27,7 +27,7 @@ internal static partial class AadstsTranslator
         if (match.Success)
         {
             var code = "AADSTS" + match.Groups[1].Value;
-            return new AuthenticationFailedException(Describe(code, connection), code, failure);
+            return new AuthenticationFailedException(Describe(code, connection), code, failure) { Next = NextFor(code, connection) };
         }
 
         if (Find<AuthenticationException>(failure) is not null || text.Contains("SSL connection could not be established", StringComparison.OrdinalIgnoreCase))
@@ -50,10 +50,17 @@ internal static partial class AadstsTranslator
         }
 
         return new AuthenticationFailedException(
-            $"Could not get a token for connection '{connection.Name}' from '{connection.Cloud.AuthorityHost}'. Test it with 'entrada connections test \"{connection.Name}\"'.",
+            $"Could not get a token for connection '{connection.Name}' from '{connection.Cloud.AuthorityHost}'. Test the connection to see why.",
             null,
-            failure);
+            failure)
+        {
+            Next = new NextStep(NextStepKind.TestConnection, connection.Name),
+        };
     }
+
+    /// <summary>The next step for an AADSTS code: a wrong or expired secret is set again.</summary>
+    private static NextStep? NextFor(string code, Connection connection) =>
+        code is "AADSTS7000215" or "AADSTS7000222" ? new NextStep(NextStepKind.UpdateConnection, connection.Name) : null;
 
     /// <summary>The actionable message for an AADSTS code.</summary>
     public static string Describe(string code, Connection connection)
@@ -63,8 +70,8 @@ internal static partial class AadstsTranslator
         var client = connection.ClientId ?? "?";
         return code switch
         {
-            "AADSTS7000215" => $"The client secret is wrong ({code}): copy the secret's Value, not its Secret ID, from the app registration's 'Certificates & secrets' page, and set it with 'entrada connections update \"{connection.Name}\" --client-secret-stdin'.",
-            "AADSTS7000222" => $"The client secret has expired ({code}). Create a new secret under 'Certificates & secrets' of app '{client}' and set its Value with 'entrada connections update \"{connection.Name}\" --client-secret-stdin'.",
+            "AADSTS7000215" => $"The client secret is wrong ({code}): copy the secret's Value, not its Secret ID, from the app registration's 'Certificates & secrets' page, and set it as the client secret of connection '{connection.Name}'.",
+            "AADSTS7000222" => $"The client secret has expired ({code}). Create a new secret under 'Certificates & secrets' of app '{client}' and set its Value as the client secret of connection '{connection.Name}'.",
             "AADSTS700016" => $"There is no application '{client}' in tenant '{tenant}' ({code}). Check the client ID and the tenant ID, and that the app is registered (or consented) in that tenant.",
             "AADSTS90002" => $"There is no tenant '{tenant}' ({code}). Check the tenant ID (a GUID or a verified domain such as contoso.onmicrosoft.com) and the cloud ('{connection.Cloud.WireName}').",
             "AADSTS900023" => $"The tenant ID '{tenant}' is not valid ({code}). Use the directory (tenant) ID GUID or a verified domain such as contoso.onmicrosoft.com.",

@@ -55,7 +55,7 @@ internal static class CredentialFactory
             return new ClientCertificateCredential(app.TenantId, app.ClientId, LoadCertificate(connection.Name, certificate), options);
         }
 
-        throw new EntradaValidationException("credential", $"Connection '{connection.Name}' has neither a client secret nor a client certificate. Set one with 'entrada connections update \"{connection.Name}\"'.");
+        throw new EntradaValidationException("credential", $"Connection '{connection.Name}' has neither a client secret nor a client certificate. Set one.") { Next = new NextStep(NextStepKind.UpdateConnection, connection.Name) };
     }
 
     /// <summary>Loads the certificate and its private key from the connection's PKCS#12 blob.</summary>
@@ -77,7 +77,7 @@ internal static class CredentialFactory
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
             // The exception's own text may describe key material; it is kept out of the message.
-            throw new AuthenticationFailedException($"The client certificate of connection '{connectionName}' cannot be read. Set it again with 'entrada connections update \"{connectionName}\" --certificate FILE'.", "certificate");
+            throw new AuthenticationFailedException($"The client certificate of connection '{connectionName}' cannot be read. Set the certificate again.", "certificate") { Next = new NextStep(NextStepKind.UpdateConnection, connectionName) };
         }
     }
 }

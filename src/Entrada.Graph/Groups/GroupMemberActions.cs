@@ -142,7 +142,7 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
         var answers = await GraphBatch.SendAsync(run, patches, cancellationToken).ConfigureAwait(false);
         if (run.DryRun)
         {
-            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcomes.Planned))]);
+            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcome.Planned))]);
         }
 
         GraphBatch.ThrowIfAllForbidden(run, answers);
@@ -155,7 +155,7 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
             {
                 foreach (var id in chunks[i])
                 {
-                    results[id] = new BulkItemResult(id, BulkOutcomes.Done);
+                    results[id] = new BulkItemResult(id, BulkOutcome.Done);
                 }
             }
             else if (answer.Status is 400 or 404)
@@ -183,7 +183,7 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
             var members = await run.OnceAsync("members:" + input.GroupId, () => ReadMemberIdsAsync(run, input.GroupId, cancellationToken)).ConfigureAwait(false);
             foreach (var id in retry.Where(members.Contains))
             {
-                results[id] = new BulkItemResult(id, BulkOutcomes.Unchanged, "Already a member.");
+                results[id] = new BulkItemResult(id, BulkOutcome.Unchanged, "Already a member.");
             }
 
             retry.RemoveAll(members.Contains);
@@ -198,8 +198,8 @@ internal sealed class AddMembersAction : GraphBulkAction<MembersInput>
                 var answer = singleAnswers[singles[i].Id];
                 results[retry[i]] = answer switch
                 {
-                    { Succeeded: true } => new BulkItemResult(retry[i], BulkOutcomes.Done),
-                    { Status: 400 } when answer.ErrorMessage?.Contains("already exist", StringComparison.OrdinalIgnoreCase) == true => new BulkItemResult(retry[i], BulkOutcomes.Unchanged, "Already a member."),
+                    { Succeeded: true } => new BulkItemResult(retry[i], BulkOutcome.Done),
+                    { Status: 400 } when answer.ErrorMessage?.Contains("already exist", StringComparison.OrdinalIgnoreCase) == true => new BulkItemResult(retry[i], BulkOutcome.Unchanged, "Already a member."),
                     _ => GraphBatch.Failure(run, retry[i], answer, $"directory object '{retry[i]}'"),
                 };
             }
@@ -229,7 +229,7 @@ internal sealed class RemoveMembersAction : GraphBulkAction<MembersInput>
         var answers = await GraphBatch.SendAsync(run, steps, cancellationToken).ConfigureAwait(false);
         if (run.DryRun)
         {
-            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcomes.Planned))]);
+            return BulkResult.Of([.. input.MemberIds.Select(id => new BulkItemResult(id, BulkOutcome.Planned))]);
         }
 
         GraphBatch.ThrowIfAllForbidden(run, answers);
@@ -241,8 +241,8 @@ internal sealed class RemoveMembersAction : GraphBulkAction<MembersInput>
 
         return BulkResult.Of([.. input.MemberIds.Select((id, i) => answers[steps[i].Id] switch
         {
-            { Succeeded: true } => new BulkItemResult(id, BulkOutcomes.Done),
-            { Status: 404 } => new BulkItemResult(id, BulkOutcomes.Unchanged, "Not a member of the group."),
+            { Succeeded: true } => new BulkItemResult(id, BulkOutcome.Done),
+            { Status: 404 } => new BulkItemResult(id, BulkOutcome.Unchanged, "Not a member of the group."),
             var failed => GraphBatch.Failure(run, id, failed, $"member '{id}'"),
         })]);
     }

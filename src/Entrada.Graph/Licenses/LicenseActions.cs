@@ -73,7 +73,7 @@ internal sealed record AssignLicensesInput(
 
         if (SkuIds is null || SkuIds.Count == 0)
         {
-            yield return new ValidationError("skuIds", "'skuIds' needs at least one SKU ID; list them with 'entrada run licenses.list-skus'.");
+            yield return new ValidationError("skuIds", "'skuIds' needs at least one SKU ID; the action licenses.list-skus lists the tenant's.");
         }
     }
 }
@@ -189,7 +189,7 @@ internal static class LicenseChange
                     .ToHashSet();
                 if (unchangedReason(assigned) is { } reason)
                 {
-                    results[userIds[i]] = new BulkItemResult(userIds[i], BulkOutcomes.Unchanged, reason);
+                    results[userIds[i]] = new BulkItemResult(userIds[i], BulkOutcome.Unchanged, reason);
                 }
                 else
                 {
@@ -204,8 +204,8 @@ internal static class LicenseChange
         for (var i = 0; i < toChange.Count; i++)
         {
             results[toChange[i]] = run.DryRun
-                ? new BulkItemResult(toChange[i], BulkOutcomes.Planned)
-                : answers[steps[i].Id] is { Succeeded: true } ? new BulkItemResult(toChange[i], BulkOutcomes.Done) : GraphBatch.Failure(run, toChange[i], answers[steps[i].Id], $"user '{toChange[i]}'");
+                ? new BulkItemResult(toChange[i], BulkOutcome.Planned)
+                : answers[steps[i].Id] is { Succeeded: true } ? new BulkItemResult(toChange[i], BulkOutcome.Done) : GraphBatch.Failure(run, toChange[i], answers[steps[i].Id], $"user '{toChange[i]}'");
         }
 
         return BulkResult.Of([.. userIds.Select(id => results[id])]);

@@ -19,13 +19,13 @@ internal static class OAuthErrors
     /// <summary>The code of a Guest refused.</summary>
     public const string GuestCode = "guest-user";
 
-    /// <summary>What a person types to sign in again.</summary>
-    public static string SignInCommand(Connection connection) => $"entrada connections sign-in \"{connection.Name}\"";
-
     /// <summary>The connection has no usable sign-in (never signed in, signed out, or the cache holds no account).</summary>
     public static AuthenticationFailedException NotSignedIn(Connection connection) => new(
-        $"Connection '{connection.Name}' is not signed in. Sign in with '{SignInCommand(connection)}'.",
-        SignInRequiredCode);
+        $"Connection '{connection.Name}' is not signed in; sign it in first.",
+        SignInRequiredCode)
+    {
+        Next = new NextStep(NextStepKind.SignIn, connection.Name),
+    };
 
     /// <summary>A Guest user signed in: the OAuth method is refused.</summary>
     public static AuthenticationFailedException GuestRefused(Connection connection, string user) => new(
@@ -71,9 +71,12 @@ internal static class OAuthErrors
                     : ui.ErrorCode == MsalError.NoTokensFoundError || ui.ErrorCode == MsalError.NoAccountForLoginHint ? "no sign-in is kept for it"
                     : "its sign-in is no longer valid" + (ui.Message.Contains("AADSTS", StringComparison.Ordinal) ? $" ({AadstsOf(ui.Message)})" : string.Empty);
                 return new AuthenticationFailedException(
-                    $"Connection '{connection.Name}' must sign in again: {why}. Sign in again with '{SignInCommand(connection)}'.",
+                    $"Connection '{connection.Name}' must sign in again: {why}.",
                     SignInRequiredCode,
-                    failure);
+                    failure)
+                {
+                    Next = new NextStep(NextStepKind.SignIn, connection.Name),
+                };
             case MsalServiceException { ErrorCode: "authorization_declined" or "access_denied" }:
                 return new AuthenticationFailedException($"The sign-in for connection '{connection.Name}' was declined or cancelled.", "declined", failure);
             case MsalServiceException { ErrorCode: "expired_token" or "code_expired" }:

@@ -1,6 +1,6 @@
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -16,8 +16,6 @@ internal static class OAuthServices
         services.TryAddSingleton(sp => new OAuthCredentials(sp.GetRequiredService<ConnectionStore>(), sp.GetRequiredService<DelegatedScopes>()));
         services.TryAddSingleton(sp => new OAuthSignIn(
             sp.GetRequiredService<DelegatedScopes>(),
-            sp.GetRequiredService<ConnectionStore>(),
-            sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()?.CreateLogger<OAuthSignIn>()));
         services.TryAddSingleton(sp => new OAuthWebSignIn(sp.GetRequiredService<OAuthSignIn>(), sp.GetRequiredService<DelegatedScopes>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IConnectionTester, OAuthTester>();

@@ -21,32 +21,25 @@ public sealed record OAuthDeviceCode(string UserCode, Uri VerificationUrl, DateT
 /// <param name="UserPrincipalName">Who signed in.</param>
 /// <param name="DisplayName">Their display name.</param>
 /// <param name="GrantedScopes">The delegated permissions in the access token (<c>scp</c>).</param>
-public sealed record OAuthSignInResult(Connection Connection, string UserPrincipalName, string? DisplayName, IReadOnlyList<string> GrantedScopes);
+public sealed record OAuthSignInResult(Connection Connection, string UserPrincipalName, string? DisplayName, IReadOnlyList<string> GrantedScopes) : ISignedIn;
 
 /// <summary>
 /// Signs a person in for an OAuth connection with MSAL.NET: in the browser (authorization code
 /// with PKCE and a loopback redirect) or with a device code. After the sign-in it reads
 /// <c>GET /me</c> and refuses a Guest. The token cache comes back in the result, for the caller to
-/// save with the connection (<see cref="SaveAsync"/> for an existing one); nothing is stored when
-/// the sign-in fails.
+/// save with the connection (<see cref="ConnectionService.SignInAsync{T}"/> for an existing one);
+/// nothing is stored when the sign-in fails.
 /// </summary>
 public sealed partial class OAuthSignIn
 {
     private readonly DelegatedScopes _scopes;
-    private readonly ConnectionStore _store;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal OAuthSignIn(DelegatedScopes scopes, ConnectionStore store, TimeProvider time, ILogger? logger = null)
+    internal OAuthSignIn(DelegatedScopes scopes, ILogger? logger = null)
     {
         _scopes = scopes;
-        _store = store;
-        _time = time;
         _logger = logger ?? NullLogger.Instance;
     }
-
-    /// <summary>The scopes a sign-in asks for on <paramref name="cloud"/>.</summary>
-    public IReadOnlyList<string> ScopesFor(CloudSettings cloud) => _scopes.For(cloud);
 
     /// <summary>
     /// Signs in through the browser: <paramref name="showUrl"/> receives the authorize URL (print it,
@@ -86,36 +79,6 @@ public sealed partial class OAuthSignIn
                 showCode(new OAuthDeviceCode(code.UserCode, new Uri(code.VerificationUrl), code.ExpiresOn, code.Message), cancellationToken))
             .ExecuteAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(connection, handler, cache, result, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Keeps a new sign-in with a saved connection (replacing the previous one).</summary>
-    public async Task<Connection> SaveAsync(OAuthSignInResult result, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(result);
-        var saved = await _store.GetAsync(result.Connection.Name, cancellationToken).ConfigureAwait(false);
-        if (saved.OAuth is null)
-        {
-            throw new EntradaValidationException("method", $"Connection '{saved.Name}' is not an OAuth connection; only OAuth connections sign in.");
-        }
-
-        var updated = saved with { OAuth = saved.OAuth with { TokenCache = result.Connection.OAuth!.TokenCache, SignedInUser = result.UserPrincipalName }, UpdatedAt = _time.GetUtcNow() };
-        await _store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
-        return updated;
-    }
-
-    /// <summary>Forgets the sign-in of a saved OAuth connection: its token cache is removed from the store.</summary>
-    public async Task<Connection> SignOutAsync(string name, CancellationToken cancellationToken)
-    {
-        var saved = await _store.GetAsync(name, cancellationToken).ConfigureAwait(false);
-        if (saved.OAuth is null)
-        {
-            throw new EntradaValidationException("method", $"Connection '{saved.Name}' is not an OAuth connection; only OAuth connections sign in and out.");
-        }
-
-        var updated = saved with { OAuth = saved.OAuth with { TokenCache = null, SignedInUser = null }, UpdatedAt = _time.GetUtcNow() };
-        await _store.UpdateAsync(updated, cancellationToken).ConfigureAwait(false);
-        LogSignedOut(_logger, saved.Name);
-        return updated;
     }
 
     /// <summary>Checks that an OAuth connection of this shape can start a sign-in (method, https authority).</summary>
@@ -170,7 +133,4 @@ public sealed partial class OAuthSignIn
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in of connection {Connection} refused: the user is a Guest")]
     private static partial void LogGuestRefused(ILogger logger, string connection);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Connection} signed out")]
-    private static partial void LogSignedOut(ILogger logger, string connection);
 }

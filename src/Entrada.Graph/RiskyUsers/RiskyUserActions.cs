@@ -90,7 +90,7 @@ internal static class RiskyUserLookup
         var request = run.Client.IdentityProtection.RiskyUsers.ToGetRequestInformation(rc => rc.QueryParameters.Filter = $"userPrincipalName eq {ODataQuery.Literal(id)}");
         var page = await run.SendAsync(request, RiskyUserCollectionResponse.CreateFromDiscriminatorValue, cancellationToken).ConfigureAwait(false);
         return page?.Value?.FirstOrDefault()?.Id
-            ?? throw new GraphRequestException($"Identity Protection has no risky user '{id}'. Check the user principal name, or list them with 'entrada run risky-users.list'.", 404, "Request_ResourceNotFound", null);
+            ?? throw new GraphRequestException($"Identity Protection has no risky user '{id}'. Check the user principal name, or list the risky users.", 404, "Request_ResourceNotFound", null) { Next = new NextStep(NextStepKind.RunAction, "risky-users.list") };
     }
 }
 
@@ -189,19 +189,19 @@ internal abstract class ChangeRiskAction(bool compromised) : GraphBulkAction<Ris
                 : run.Client.IdentityProtection.RiskyUsers.Dismiss.ToPostRequestInformation(new() { UserIds = [.. chunk] });
             if (!run.ShouldSend(request))
             {
-                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcomes.Planned)));
+                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcome.Planned)));
                 continue;
             }
 
             try
             {
                 await run.SendNoContentAsync(request, cancellationToken).ConfigureAwait(false);
-                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcomes.Done)));
+                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcome.Done)));
             }
             catch (Microsoft.Graph.Models.ODataErrors.ODataError error) when (error.ResponseStatusCode is 400 or 404)
             {
                 var message = run.Translate(error).Message;
-                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcomes.Failed, message)));
+                results.AddRange(chunk.Select(id => new BulkItemResult(id, BulkOutcome.Failed, message)));
             }
 
             run.Context.Progress?.Report(new ActionProgress(results.Count, input.UserIds.Count));

@@ -72,7 +72,7 @@ internal abstract class SetAccountEnabledAction(bool enabled) : GraphBulkAction<
                 switch (state.GetValueOrDefault(id))
                 {
                     case { Enabled: var current } when current == enabled:
-                        results[id] = new BulkItemResult(id, BulkOutcomes.Unchanged, enabled ? "Already enabled." : "Already disabled.");
+                        results[id] = new BulkItemResult(id, BulkOutcome.Unchanged, enabled ? "Already enabled." : "Already disabled.");
                         break;
                     case { Failure: { } failure }:
                         results[id] = Failed(run, id, failure);
@@ -92,8 +92,8 @@ internal abstract class SetAccountEnabledAction(bool enabled) : GraphBulkAction<
         for (var i = 0; i < toChange.Count; i++)
         {
             results[toChange[i]] = run.DryRun
-                ? new BulkItemResult(toChange[i], BulkOutcomes.Planned)
-                : answers[patches[i].Id] is { Succeeded: true } ? new BulkItemResult(toChange[i], BulkOutcomes.Done) : Failed(run, toChange[i], answers[patches[i].Id]);
+                ? new BulkItemResult(toChange[i], BulkOutcome.Planned)
+                : answers[patches[i].Id] is { Succeeded: true } ? new BulkItemResult(toChange[i], BulkOutcome.Done) : Failed(run, toChange[i], answers[patches[i].Id]);
         }
 
         return BulkResult.Of([.. ids.Select(id => results[id])]);
@@ -185,7 +185,7 @@ internal sealed class RevokeSessionsAction : GraphBulkAction<UserIdsInput>
         var answers = await GraphBatch.SendAsync(run, steps, cancellationToken).ConfigureAwait(false);
         GraphBatch.ThrowIfAllForbidden(run, answers);
         return BulkResult.Of([.. ids.Select((id, i) => run.DryRun
-            ? new BulkItemResult(id, BulkOutcomes.Planned)
-            : answers[steps[i].Id].Succeeded ? new BulkItemResult(id, BulkOutcomes.Done) : SetAccountEnabledAction.Failed(run, id, answers[steps[i].Id]))]);
+            ? new BulkItemResult(id, BulkOutcome.Planned)
+            : answers[steps[i].Id].Succeeded ? new BulkItemResult(id, BulkOutcome.Done) : SetAccountEnabledAction.Failed(run, id, answers[steps[i].Id]))]);
     }
 }

@@ -26,14 +26,14 @@ public sealed class LdapOperationException : EntradaException
         Exception? innerException = null)
         : base(message, innerException)
     {
-        Kind = kind;
+        Failure = kind;
         ResultCode = resultCode;
         ActiveDirectorySubCode = activeDirectorySubCode;
         ServerMessage = serverMessage;
     }
 
-    /// <summary>What kind of failure it is.</summary>
-    public LdapFailureKind Kind { get; }
+    /// <summary>What kind of LDAP failure it is.</summary>
+    public LdapFailureKind Failure { get; }
 
     /// <summary>The LDAP result code (49 invalid credentials, 32 no such object …), or null when nothing was sent.</summary>
     public int? ResultCode { get; }
@@ -45,19 +45,19 @@ public sealed class LdapOperationException : EntradaException
     public string? ServerMessage { get; }
 
     /// <summary>The code shown to people and recorded in audits: <c>49/52e</c>, <c>32</c>, or the kind when no result came back.</summary>
-    public string Code => ResultCode is null ? Kind.ToString().ToLowerInvariant()
+    public string Code => ResultCode is null ? Failure.ToString().ToLowerInvariant()
         : ActiveDirectorySubCode is null ? ResultCode.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)
         : $"{ResultCode}/{ActiveDirectorySubCode}";
 
     /// <inheritdoc />
-    public override int ExitCode => Kind switch
+    public override ErrorKind Kind => Failure switch
     {
-        LdapFailureKind.Unreachable or LdapFailureKind.Tls or LdapFailureKind.Authentication => ExitCodes.AuthenticationFailure,
-        LdapFailureKind.AccessDenied => ExitCodes.PermissionMissing,
-        LdapFailureKind.InvalidInput => ExitCodes.InvalidInput,
-        _ => ExitCodes.RemoteFailure,
+        LdapFailureKind.Unreachable or LdapFailureKind.Tls or LdapFailureKind.Authentication => ErrorKind.Authentication,
+        LdapFailureKind.AccessDenied => ErrorKind.PermissionMissing,
+        LdapFailureKind.InvalidInput => ErrorKind.InvalidInput,
+        _ => ErrorKind.RemoteFailure,
     };
 
     /// <inheritdoc />
-    public override bool IsTransient => Kind == LdapFailureKind.Unreachable || ResultCode is 51 or 52;
+    public override bool IsTransient => Failure == LdapFailureKind.Unreachable || ResultCode is 51 or 52;
 }

@@ -1,12 +1,13 @@
+using Entrada.Core.Connections;
 using System.ComponentModel;
 using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Core.Audit;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Server.Authentication;
 using Entrada.Server.Hosting;
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -88,7 +89,7 @@ internal static class ActionsApi
         ConnectionTestReport? report = null;
         if (!string.IsNullOrWhiteSpace(connection))
         {
-            report = await connections.TestSavedAsync(connection, new Caller(AuditInterfaces.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
+            report = await connections.TestAsync(connection, new Caller(CallerInterface.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
             if (!report.Authenticated)
             {
                 throw new AuthenticationFailedException(report.Error ?? $"Connection '{report.Connection}' could not authenticate.", report.ErrorCode);
@@ -114,7 +115,7 @@ internal static class ActionsApi
         HttpContext http,
         CancellationToken cancellationToken)
     {
-        var active = await runs.StartAsync(id, body.Connection, body.Input, body.DryRun, new Caller(AuditInterfaces.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
+        var active = await runs.StartAsync(new RunRequest(id, body.Connection, body.Input, body.DryRun), new Caller(CallerInterface.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
         var respondAsync = http.Request.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
         var finished = await RunService.WaitAsync(active, respondAsync ? TimeSpan.Zero : settings.RunWait, cancellationToken);
         var location = RunView.HrefOf(active.Record.Id);

@@ -1,43 +1,14 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using Entrada.Core.Connections;
+using Entrada.Core;
 
 namespace Entrada.Server.Apis;
 
-/// <summary>The API's JSON: camelCase, nulls left out, enums as their wire names.</summary>
+/// <summary>The API's JSON: Entrada's (camelCase, nulls left out, enums as their wire names).</summary>
 internal static class ApiJson
 {
     /// <summary>Applies the API's settings to serializer options.</summary>
-    public static void Configure(JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        options.Converters.Add(new ConnectionMethodConverter());
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
-    }
+    public static void Configure(JsonSerializerOptions options) => EntradaJson.Configure(options);
 
     /// <summary>Options for pages that show JSON.</summary>
-    public static JsonSerializerOptions Indented { get; } = Create(indented: true);
-
-    private static JsonSerializerOptions Create(bool indented)
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            WriteIndented = indented,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-        Configure(options);
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
-
-    /// <summary><c>app-registration</c>, <c>oauth</c>, <c>ldap</c> — the names the CLI uses.</summary>
-    private sealed class ConnectionMethodConverter : JsonConverter<ConnectionMethod>
-    {
-        public override ConnectionMethod Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            ConnectionMethods.TryParse(reader.GetString(), out var method) ? method : throw new JsonException("Use app-registration, oauth or ldap.");
-
-        public override void Write(Utf8JsonWriter writer, ConnectionMethod value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.ToWireName());
-    }
+    public static JsonSerializerOptions Indented => EntradaJson.Indented;
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Routing;
 namespace Entrada.Server.Apis;
 
 /// <summary>An audit record as the API shows it (inputs masked when written).</summary>
-internal sealed record AuditView(long Id, DateTimeOffset At, string Interface, string? Actor, string Operation, string? Connection, string? Target, string Outcome, long DurationMs, System.Text.Json.Nodes.JsonObject? Details, string? Error)
+internal sealed record AuditView(long Id, DateTimeOffset At, Entrada.Core.CallerInterface Interface, string? Actor, string Operation, string? Connection, string? Target, AuditOutcome Outcome, long DurationMs, System.Text.Json.Nodes.JsonObject? Details, string? Error)
 {
     public static AuditView From(AuditRecord r) => new(r.Id, r.At, r.Interface, r.Actor, r.Operation, r.Connection, r.Target, r.Outcome, (long)r.Duration.TotalMilliseconds, r.Details, r.Error);
 }

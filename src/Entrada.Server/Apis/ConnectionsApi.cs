@@ -1,7 +1,7 @@
 using Entrada.Core.Connections;
 using Entrada.Core;
 using Entrada.Core.Audit;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Server.Authentication;
 using Entrada.Server.OAuth;
 using Microsoft.AspNetCore.Builder;
@@ -48,7 +48,7 @@ internal static class ConnectionsApi
     private static async Task<Ok<ConnectionView>> SignOutAsync(string name, WebSignIns signIns, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(ConnectionView.From(await signIns.SignOutAsync(name, CallerOf(http), cancellationToken)));
 
-    private static Caller CallerOf(HttpContext http) => new(AuditInterfaces.Api, EntradaAuth.ActorOf(http.User));
+    private static Caller CallerOf(HttpContext http) => new(CallerInterface.Api, EntradaAuth.ActorOf(http.User));
 
     private static async Task<Ok<ConnectionView[]>> ListAsync(ConnectionService connections, CancellationToken cancellationToken) =>
         TypedResults.Ok((await connections.ListAsync(cancellationToken)).Select(ConnectionView.From).ToArray());
@@ -58,21 +58,21 @@ internal static class ConnectionsApi
 
     private static async Task<Created<ConnectionView>> CreateAsync(ConnectionBody body, ConnectionService connections, HttpContext http, CancellationToken cancellationToken)
     {
-        var connection = await connections.CreateAsync(body.ToRequest(), CallerOf(http), cancellationToken);
+        var connection = (await connections.AddAsync(body.ToRequest(), CallerOf(http), null, cancellationToken)).Connection;
         return TypedResults.Created($"/api/v1/connections/{Uri.EscapeDataString(connection.Name)}", ConnectionView.From(connection));
     }
 
     private static async Task<Ok<ConnectionView>> UpdateAsync(string name, ConnectionBody body, ConnectionService connections, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ConnectionView.From(await connections.UpdateAsync(name, body.ToRequest(), CallerOf(http), cancellationToken)));
+        TypedResults.Ok(ConnectionView.From((await connections.UpdateAsync(name, body.ToRequest(), CallerOf(http), cancellationToken)).Connection));
 
     private static async Task<NoContent> DeleteAsync(string name, ConnectionService connections, HttpContext http, CancellationToken cancellationToken)
     {
-        await connections.DeleteAsync(name, CallerOf(http), cancellationToken);
+        await connections.RemoveAsync(name, CallerOf(http), cancellationToken);
         return TypedResults.NoContent();
     }
 
     private static async Task<Ok<ConnectionTestReport>> TestAsync(string name, ConnectionService connections, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await connections.TestSavedAsync(name, CallerOf(http), cancellationToken));
+        TypedResults.Ok(await connections.TestAsync(name, CallerOf(http), cancellationToken));
 }
 
 /// <summary>The body of <c>POST /connections/{name}/sign-in</c>.</summary>

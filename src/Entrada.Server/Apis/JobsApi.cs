@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using Entrada.Core.Jobs;
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,7 +36,7 @@ internal static class JobsApi
     /// <summary>Where the API shows a job.</summary>
     public static string HrefOf(string jobId) => $"/api/v1/jobs/{Uri.EscapeDataString(jobId)}";
 
-    private static async Task<Ok<JobDetailView>> GetAsync(string id, JobStore jobs, RunStore runs, CancellationToken cancellationToken)
+    private static async Task<Ok<JobDetailView>> GetAsync(string id, JobStore jobs, RunService runs, CancellationToken cancellationToken)
     {
         var job = await jobs.GetAsync(id, cancellationToken);
         var runId = await runs.FindRunOfJobAsync(job.Id, cancellationToken);

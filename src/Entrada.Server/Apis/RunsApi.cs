@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json.Nodes;
+using Entrada.Core;
 using Entrada.Core.Actions;
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,10 +18,10 @@ internal sealed record RunView
     public required string Action { get; init; }
     public required string Connection { get; init; }
     [Description("running, succeeded, failed, cancelled or interrupted.")]
-    public required string Status { get; init; }
+    public required RunStatus Status { get; init; }
     public bool DryRun { get; init; }
-    [Description("api or web.")]
-    public required string Interface { get; init; }
+    [Description("cli, api or web.")]
+    public required CallerInterface Interface { get; init; }
     public string? Actor { get; init; }
     [Description("The input, secret-looking fields masked.")]
     public JsonNode? Input { get; init; }
@@ -81,13 +82,7 @@ internal sealed record RunView
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(problem);
-        ProblemDetails details = problem.Errors is { Count: > 0 } errors
-            ? new HttpValidationProblemDetails(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal))
-            : new ProblemDetails();
-        details.Status = problem.Status;
-        details.Title = problem.Title;
-        details.Detail = problem.Detail;
-        details.Type = Problems.TypeOf(problem.Status);
+        var details = Problems.From(problem);
         details.Extensions["runId"] = run.Id;
         return details;
     }

@@ -1,7 +1,6 @@
 using Entrada.Core;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
-using Entrada.Core.Testing;
 using Entrada.Emulator;
 
 namespace Entrada.Server.Demo;
@@ -20,11 +19,11 @@ internal static class DemoTenant
     public const string KeyName = "demo";
 
     /// <summary>Creates or refreshes the demo connection, then tests it so the list shows it ready.</summary>
-    public static async Task<Connection> EnsureConnectionAsync(EmulatorServer emulator, ConnectionStore store, ConnectionTesting testing, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<Connection> EnsureConnectionAsync(EmulatorServer emulator, ConnectionService connections, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(emulator);
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(testing);
+        ArgumentNullException.ThrowIfNull(connections);
+        var caller = new Caller(CallerInterface.Cli, "serve --demo");
         var app = emulator.Apps.First(a => a.Name == "demo");
         var request = new ConnectionRequest
         {
@@ -39,12 +38,11 @@ internal static class DemoTenant
             CaCertificate = emulator.CaCertificatePem,
         };
 
-        var existing = await store.FindAsync(ConnectionName, cancellationToken);
+        var existing = await connections.FindAsync(ConnectionName, cancellationToken);
         Connection connection;
         if (existing is null)
         {
-            connection = ConnectionFactory.Create(request, time.GetUtcNow());
-            await store.AddAsync(connection, cancellationToken);
+            connection = (await connections.AddAsync(request, caller, null, cancellationToken)).Connection;
         }
         else if (existing.Method != ConnectionMethod.AppRegistration)
         {
@@ -52,11 +50,10 @@ internal static class DemoTenant
         }
         else
         {
-            connection = ConnectionFactory.Update(existing, request with { Name = existing.Name, Method = null }, time.GetUtcNow());
-            await store.UpdateAsync(connection, cancellationToken);
+            connection = (await connections.UpdateAsync(existing.Name, request with { Name = null, Method = null }, caller, cancellationToken)).Connection;
         }
 
-        await testing.TestSavedAsync(connection.Name, cancellationToken, Core.Audit.AuditInterfaces.Cli, "serve --demo");
+        await connections.TestAsync(connection.Name, caller, cancellationToken);
         return connection;
     }
 

@@ -1,7 +1,7 @@
 using Entrada.Core;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Emulator;
 using Entrada.Graph;
 using Entrada.Ldap;
@@ -12,7 +12,7 @@ using Entrada.Server.Keys;
 using Entrada.Server.OAuth;
 using Entrada.Server.Pages;
 using Entrada.Server.Pages.Connections;
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -83,7 +83,7 @@ internal sealed class EntradaServer : IAsyncDisposable
             Secret? created = null;
             if (emulator is not null)
             {
-                await DemoTenant.EnsureConnectionAsync(emulator, app.Services.GetRequiredService<ConnectionStore>(), app.Services.GetRequiredService<ConnectionTesting>(), app.Services.GetRequiredService<TimeProvider>(), cancellationToken);
+                await DemoTenant.EnsureConnectionAsync(emulator, app.Services.GetRequiredService<ConnectionService>(), cancellationToken);
                 created = (await store.ReplaceNamedAsync(DemoTenant.KeyName, cancellationToken)).Key;
             }
             else if (await store.CreateFirstAsync("first start", cancellationToken) is { } first)
@@ -91,7 +91,9 @@ internal sealed class EntradaServer : IAsyncDisposable
                 created = first.Key;
             }
 
-            await app.Services.GetRequiredService<RunStore>().MarkInterruptedAsync(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), cancellationToken);
+            var runs = app.Services.GetRequiredService<RunService>();
+            await runs.MarkOwnerlessInterruptedAsync(cancellationToken);
+            app.Lifetime.ApplicationStopping.Register(() => runs.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult());
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
@@ -175,9 +177,6 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddEntradaLdap();
         services.AddSingleton(settings);
         services.AddSingleton<ApiKeyStore>();
-        services.AddSingleton<RunStore>();
-        services.AddSingleton<RunService>();
-        services.AddSingleton<ConnectionService>();
         services.AddSingleton<DraftSecrets>();
         services.AddSingleton<WebSignIns>();
         services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));

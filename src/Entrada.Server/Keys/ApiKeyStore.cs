@@ -210,8 +210,8 @@ internal sealed class ApiKeyStore(EntradaDatabase database, TimeProvider time)
 
 /// <summary>No API key has the given id.</summary>
 internal sealed class ApiKeyNotFoundException(string id)
-    : EntradaException($"There is no API key with id '{id}'. List them with 'entrada keys list'.")
+    : EntradaException($"There is no API key with id '{id}'.", next: new NextStep(NextStepKind.ListKeys))
 {
     /// <inheritdoc />
-    public override int ExitCode => ExitCodes.InvalidInput;
+    public override ErrorKind Kind => ErrorKind.NotFound;
 }

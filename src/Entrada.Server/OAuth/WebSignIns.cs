@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Entrada.Core;
-using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Graph.OAuth;
-using Entrada.Server.Apis;
 using Microsoft.AspNetCore.Http;
 
 namespace Entrada.Server.OAuth;
@@ -35,7 +31,7 @@ internal sealed record WebSignInOutcome(string? Connection, string? User, Authen
 /// so that a failed callback can link back to it; the state itself is checked by
 /// <see cref="OAuthWebSignIn"/>.
 /// </summary>
-internal sealed class WebSignIns(OAuthWebSignIn web, OAuthSignIn signIn, ConnectionStore store, AuditLog audit, TimeProvider time)
+internal sealed class WebSignIns(OAuthWebSignIn web, ConnectionService connections, TimeProvider time)
 {
     /// <summary>The path of the callback page the identity platform redirects to.</summary>
     public const string CallbackPath = "/connections/oauth-callback";
@@ -55,12 +51,7 @@ internal sealed class WebSignIns(OAuthWebSignIn web, OAuthSignIn signIn, Connect
     /// <summary>Starts a sign-in for a saved OAuth connection; returns where to send the browser.</summary>
     public async Task<OAuthWebSignInStart> BeginAsync(string name, Uri redirectUri, CancellationToken cancellationToken)
     {
-        var connection = await store.GetAsync(name, cancellationToken);
-        if (connection.Method != ConnectionMethod.OAuth)
-        {
-            throw new EntradaValidationException("method", $"Connection '{connection.Name}' uses {connection.Method.ToWireName()}; only OAuth connections sign in.");
-        }
-
+        var connection = await connections.GetOAuthAsync(name, cancellationToken);
         var start = await web.BeginAsync(connection, redirectUri, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var (state, pending) in _names)
@@ -83,26 +74,19 @@ internal sealed class WebSignIns(OAuthWebSignIn web, OAuthSignIn signIn, Connect
     public async Task<WebSignInOutcome> CompleteAsync(Uri callbackUri, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(callbackUri);
-        var started = Stopwatch.GetTimestamp();
         var state = StateOf(callbackUri);
         string? name = state is not null && _names.TryRemove(state, out var pending) ? pending.Connection : null;
         try
         {
-            var result = await web.CompleteAsync(callbackUri, cancellationToken);
-            var saved = await signIn.SaveAsync(result, cancellationToken);
-            await AuditAsync("connections.sign-in", saved.Name, AuditOutcomes.Succeeded, null, started, caller, result.UserPrincipalName);
-            return new WebSignInOutcome(saved.Name, result.UserPrincipalName, null, null);
+            var result = await connections.SignInAsync(name, caller, ct => web.CompleteAsync(callbackUri, ct), cancellationToken);
+            return new WebSignInOutcome(result.Connection.Name, result.UserPrincipalName, null, null);
         }
         catch (AuthenticationFailedException ex)
         {
             string? consentUrl = null;
-            if (name is not null)
+            if (name is not null && ex.Code == "AADSTS65001" && await connections.FindAsync(name, cancellationToken) is { OAuth: { } oauth } connection)
             {
-                await AuditAsync("connections.sign-in", name, AuditOutcomes.Failed, ex.Message, started, caller, null);
-                if (ex.Code == "AADSTS65001" && await store.FindAsync(name, cancellationToken) is { OAuth: { } oauth } connection)
-                {
-                    consentUrl = connection.Cloud.AdminConsentUrl(oauth.TenantId, oauth.ClientId).ToString();
-                }
+                consentUrl = connection.Cloud.AdminConsentUrl(oauth.TenantId, oauth.ClientId).ToString();
             }
 
             return new WebSignInOutcome(name, null, ex, consentUrl);
@@ -110,13 +94,8 @@ internal sealed class WebSignIns(OAuthWebSignIn web, OAuthSignIn signIn, Connect
     }
 
     /// <summary>Forgets the sign-in of an OAuth connection (its token cache is removed).</summary>
-    public async Task<Connection> SignOutAsync(string name, Caller caller, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var connection = await signIn.SignOutAsync(name, cancellationToken);
-        await AuditAsync("connections.sign-out", connection.Name, AuditOutcomes.Succeeded, null, started, caller, null);
-        return connection;
-    }
+    public Task<Connection> SignOutAsync(string name, Caller caller, CancellationToken cancellationToken) =>
+        connections.SignOutAsync(name, caller, cancellationToken);
 
     /// <summary>The <c>state</c> of a callback URI, if it has one.</summary>
     public static string? StateOf(Uri uri)
@@ -125,20 +104,4 @@ internal sealed class WebSignIns(OAuthWebSignIn web, OAuthSignIn signIn, Connect
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
         return query.TryGetValue("state", out var state) && state.Count == 1 ? state[0] : null;
     }
-
-    private Task AuditAsync(string operation, string connection, string outcome, string? error, long started, Caller caller, string? user) =>
-        audit.WriteAsync(
-            new AuditRecord
-            {
-                At = time.GetUtcNow(),
-                Interface = caller.Interface,
-                Actor = caller.Actor,
-                Operation = operation,
-                Connection = connection,
-                Outcome = outcome,
-                Duration = Stopwatch.GetElapsedTime(started),
-                Details = user is null ? null : new JsonObject { ["signedInUser"] = user },
-                Error = error,
-            },
-            CancellationToken.None);
 }

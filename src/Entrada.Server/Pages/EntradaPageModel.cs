@@ -1,3 +1,5 @@
+using Entrada.Core;
+using Entrada.Core.Connections;
 using Entrada.Core.Audit;
 using Entrada.Server.Apis;
 using Entrada.Server.Authentication;
@@ -18,7 +20,7 @@ internal abstract class EntradaPageModel : PageModel
     public bool MessageIsError { get; protected set; }
 
     /// <summary>The audited caller: the web pages and the key that signed in.</summary>
-    protected Caller Caller => new(AuditInterfaces.Web, EntradaAuth.ActorOf(User));
+    protected Caller Caller => new(CallerInterface.Web, EntradaAuth.ActorOf(User));
 
     /// <summary>The signed-in key's id, which owns drafts.</summary>
     protected string Owner => User.FindFirst(EntradaAuth.KeyIdClaim)?.Value ?? string.Empty;

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
@@ -7,7 +8,7 @@ using Entrada.Core.Connections;
 using Entrada.Core.Jobs;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Core.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -76,7 +77,7 @@ internal sealed class TouchAction : EntradaAction<TouchInput, int>
     {
         if (context.Job is { } job)
         {
-            await job.RecordAsync([.. input.Names.Select((_, i) => new JobItem(i, input.Names[i], JobItemStates.Done))], cancellationToken);
+            await job.RecordAsync([.. input.Names.Select((_, i) => new JobItem(i, input.Names[i], JobItemState.Done))], cancellationToken);
         }
 
         return input.Names.Count;
@@ -110,7 +111,7 @@ public sealed class ActionContractTests : IDisposable
         var ex = Should.Throw<UnknownActionException>(() => Catalog.Get("test.gret"));
         ex.CloseMatches.ShouldContain("test.greet");
         ex.Message.ShouldStartWith("There is no action 'test.gret'. Did you mean 'test.greet'");
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
     }
 
     [Fact]
@@ -193,12 +194,12 @@ public sealed class ActionContractTests : IDisposable
     {
         var name = await AddConnectionAsync();
         var runner = _services.GetRequiredService<ActionRunner>();
-        var result = await runner.RunAsync(new ActionRunRequest("test.greet", "contoso", JsonNode.Parse("""{"name":"Ada","times":2}""")), null, default);
+        var result = await runner.RunAsync(new ActionRunRequest("test.greet", "contoso", JsonNode.Parse("""{"name":"Ada","times":2}""")) { Caller = Entrada.Core.Caller.Cli() }, null, default);
         result.Value.ShouldBe(new Greeting("hello Ada hello Ada"));
         result.Connection.ShouldBe(name);
         var record = (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default)).ShouldHaveSingleItem();
         record.Operation.ShouldBe("run test.greet");
-        record.Outcome.ShouldBe(AuditOutcomes.Succeeded);
+        record.Outcome.ShouldBe(AuditOutcome.Succeeded);
         record.Id.ShouldBe(result.AuditId);
     }
 
@@ -208,7 +209,7 @@ public sealed class ActionContractTests : IDisposable
         await AddConnectionAsync();
         var seen = new List<object?>();
         var result = await _services.GetRequiredService<ActionRunner>().RunAsync(
-            new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x","times":5}""")),
+            new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x","times":5}""")) { Caller = Entrada.Core.Caller.Cli() },
             (item, _) => { seen.Add(item); return ValueTask.CompletedTask; },
             default);
         seen.ShouldBe([1, 2, 3, 4, 5]);
@@ -219,16 +220,16 @@ public sealed class ActionContractTests : IDisposable
     public async Task Run_DryRun_RecordsTheRequestsAndAuditsADryRun()
     {
         await AddConnectionAsync();
-        var result = await _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.greet", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")) { DryRun = true }, null, default);
+        var result = await _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.greet", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")) { Caller = Entrada.Core.Caller.Cli(), DryRun = true }, null, default);
         result.PlannedRequests.ShouldHaveSingleItem().Target.ShouldBe("/greet");
-        (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default))[0].Outcome.ShouldBe(AuditOutcomes.DryRun);
+        (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default))[0].Outcome.ShouldBe(AuditOutcome.DryRun);
     }
 
     [Fact]
     public async Task Run_DryRunOfAReadOnlyAction_IsRefused()
     {
         await AddConnectionAsync();
-        var ex = await Should.ThrowAsync<EntradaValidationException>(() => _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x"}""")) { DryRun = true }, null, default));
+        var ex = await Should.ThrowAsync<EntradaValidationException>(() => _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x"}""")) { Caller = Entrada.Core.Caller.Cli(), DryRun = true }, null, default));
         ex.Message.ShouldContain("only reads");
     }
 
@@ -236,10 +237,10 @@ public sealed class ActionContractTests : IDisposable
     public async Task Run_AGraphActionOnAnLdapConnection_SaysWhichConnectionItNeeds_AndIsAudited()
     {
         await AddConnectionAsync(ConnectionMethod.Ldap);
-        var ex = await Should.ThrowAsync<EntradaValidationException>(() => _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.greet", "AD", JsonNode.Parse("""{"name":"x"}""")), null, default));
+        var ex = await Should.ThrowAsync<EntradaValidationException>(() => _services.GetRequiredService<ActionRunner>().RunAsync(new ActionRunRequest("test.greet", "AD", JsonNode.Parse("""{"name":"x"}""")) { Caller = Entrada.Core.Caller.Cli() }, null, default));
         ex.Message.ShouldBe("'test.greet' needs an App Registration or OAuth connection; 'AD' is an ldap connection.");
         var record = (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default)).ShouldHaveSingleItem();
-        record.Outcome.ShouldBe(AuditOutcomes.Failed);
+        record.Outcome.ShouldBe(AuditOutcome.Failed);
         record.Error.ShouldBe(ex.Message);
     }
 
@@ -252,7 +253,7 @@ public sealed class ActionContractTests : IDisposable
         IReadOnlyList<JobItem> itemsWhenTold = [];
         var result = await _services.GetRequiredService<ActionRunner>().RunAsync(
             new ActionRunRequest("test.touch", "Contoso", JsonNode.Parse("""{"names":["a","b","c"]}"""))
-            {
+            { Caller = Entrada.Core.Caller.Cli(),
                 OnJobStarted = async (id, ct) =>
                 {
                     told = id;
@@ -263,8 +264,8 @@ public sealed class ActionContractTests : IDisposable
             default);
 
         told.ShouldNotBeNull().ShouldBe(result.JobId);
-        itemsWhenTold.Select(i => (i.Item, i.State)).ShouldBe([("a", "pending"), ("b", "pending"), ("c", "pending")]);
-        (await jobs.GetAsync(told, default)).Status.ShouldBe(JobStatuses.Completed);
+        itemsWhenTold.Select(i => (i.Item, i.State)).ShouldBe([("a", JobItemState.Pending), ("b", JobItemState.Pending), ("c", JobItemState.Pending)]);
+        (await jobs.GetAsync(told, default)).Status.ShouldBe(JobStatus.Completed);
     }
 
     [Fact]
@@ -279,8 +280,8 @@ public sealed class ActionContractTests : IDisposable
             return ValueTask.CompletedTask;
         }
 
-        await runner.RunAsync(new ActionRunRequest("test.greet", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")) { OnJobStarted = Hook }, null, default);
-        var dry = await runner.RunAsync(new ActionRunRequest("test.touch", "Contoso", JsonNode.Parse("""{"names":["a"]}""")) { DryRun = true, OnJobStarted = Hook }, null, default);
+        await runner.RunAsync(new ActionRunRequest("test.greet", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")) { Caller = Entrada.Core.Caller.Cli(), OnJobStarted = Hook }, null, default);
+        var dry = await runner.RunAsync(new ActionRunRequest("test.touch", "Contoso", JsonNode.Parse("""{"names":["a"]}""")) { Caller = Entrada.Core.Caller.Cli(), DryRun = true, OnJobStarted = Hook }, null, default);
         calls.ShouldBe(0);
         dry.JobId.ShouldBeNull();
     }
@@ -291,9 +292,9 @@ public sealed class ActionContractTests : IDisposable
         await AddConnectionAsync();
         using var cts = new CancellationTokenSource();
         await Should.ThrowAsync<OperationCanceledException>(() => _services.GetRequiredService<ActionRunner>().RunAsync(
-            new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x","times":10}""")),
+            new ActionRunRequest("test.count", "Contoso", JsonNode.Parse("""{"name":"x","times":10}""")) { Caller = Entrada.Core.Caller.Cli() },
             async (item, _) => { if ((int)item! == 3) { await cts.CancelAsync(); } },
             cts.Token));
-        (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default))[0].Outcome.ShouldBe(AuditOutcomes.Cancelled);
+        (await _services.GetRequiredService<AuditLog>().ListAsync(1, null, default))[0].Outcome.ShouldBe(AuditOutcome.Cancelled);
     }
 }

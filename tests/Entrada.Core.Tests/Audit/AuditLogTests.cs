@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.Text.Json.Nodes;
 using Entrada.Core.Audit;
 using Entrada.Core.Storage;
@@ -14,15 +15,15 @@ public sealed class AuditLogTests : IDisposable
     [Fact]
     public async Task Write_MasksSecretLookingFieldsAtAnyDepth()
     {
-        var log = new AuditLog(new EntradaDatabase(_temp.Home));
+        var log = new AuditLog(new EntradaDatabase(_temp.Home), TimeProvider.System);
         await log.WriteAsync(
             new AuditRecord
             {
                 At = DateTimeOffset.UtcNow,
-                Interface = AuditInterfaces.Cli,
+                Caller = new Caller(CallerInterface.Cli, null),
                 Operation = "run ldap.ad.reset-password",
                 Connection = "AD",
-                Outcome = AuditOutcomes.Succeeded,
+                Outcome = AuditOutcome.Succeeded,
                 Duration = TimeSpan.FromMilliseconds(12),
                 Details = new JsonObject
                 {
@@ -42,10 +43,10 @@ public sealed class AuditLogTests : IDisposable
     [Fact]
     public async Task List_IsNewestFirst_AndFiltersByConnectionIgnoringCase()
     {
-        var log = new AuditLog(new EntradaDatabase(_temp.Home));
+        var log = new AuditLog(new EntradaDatabase(_temp.Home), TimeProvider.System);
         foreach (var (op, conn) in new[] { ("a", "One"), ("b", "Two"), ("c", "One") })
         {
-            await log.WriteAsync(new AuditRecord { At = DateTimeOffset.UtcNow, Interface = "cli", Operation = op, Connection = conn, Outcome = "succeeded" }, default);
+            await log.WriteAsync(new AuditRecord { At = DateTimeOffset.UtcNow, Caller = new Caller(CallerInterface.Cli, null), Operation = op, Connection = conn, Outcome = AuditOutcome.Succeeded }, default);
         }
 
         (await log.ListAsync(10, null, default)).Select(r => r.Operation).ShouldBe(["c", "b", "a"]);

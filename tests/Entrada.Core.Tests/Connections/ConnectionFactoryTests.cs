@@ -1,3 +1,4 @@
+using Entrada.Core;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Core.Tests.Support;
@@ -31,7 +32,7 @@ public class ConnectionFactoryTests
     private static string ErrorOf(ConnectionRequest request, string field)
     {
         var ex = Should.Throw<EntradaValidationException>(() => ConnectionFactory.Create(request, Now));
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         var error = ex.Errors.ShouldHaveSingleItem(string.Join(" | ", ex.Errors.Select(e => e.Message)));
         error.Field.ShouldBe(field);
         return error.Message;
@@ -295,7 +296,7 @@ public class ConnectionFactoryTests
         var existing = ConnectionFactory.Create(App(), Now);
         var ex = Should.Throw<ConnectionNameImmutableException>(() => ConnectionFactory.Update(existing, new ConnectionRequest { Name = "Renamed" }, Now));
         ex.Message.ShouldBe("The name of connection 'Contoso' cannot change: a connection's name is fixed when it is created. To use another name, add a new connection and remove this one.");
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using Entrada.Core.Jobs;
 using Entrada.Core.Storage;
 using Entrada.Core.Tests.Support;
@@ -29,28 +30,28 @@ public sealed class JobStoreTests : IDisposable
     public async Task ANewJob_HasEveryItemPending_AndCheckpointsMoveThemOnce()
     {
         var items = Items(5);
-        var job = await _jobs.CreateAsync("users.disable", "Contoso", "{}", items, "cli", null, default);
+        var job = await _jobs.CreateAsync("users.disable", "Contoso", "{}", items, new Caller(CallerInterface.Cli, null), default);
         job.Total.ShouldBe(5);
         job.Finished.ShouldBe(0);
-        (await _jobs.ItemsAsync(job.Id, null, default)).ShouldAllBe(i => i.State == JobItemStates.Pending);
+        (await _jobs.ItemsAsync(job.Id, null, default)).ShouldAllBe(i => i.State == JobItemState.Pending);
 
         using (var tracker = _jobs.TrackNew(job))
         {
-            await tracker.RecordAsync([new JobItem(1, items[1], JobItemStates.Done), new JobItem(3, items[3], JobItemStates.Failed, "No such user.")], default);
+            await tracker.RecordAsync([new JobItem(1, items[1], JobItemState.Done), new JobItem(3, items[3], JobItemState.Failed, "No such user.")], default);
             // Recording an item again changes nothing: the first outcome stands.
-            await tracker.RecordAsync([new JobItem(1, items[1], JobItemStates.Unchanged)], default);
+            await tracker.RecordAsync([new JobItem(1, items[1], JobItemState.Unchanged)], default);
             tracker.FinishedCount.ShouldBe(2);
         }
 
         var all = await _jobs.ItemsAsync(job.Id, null, default);
         all.Select(i => (i.Index, i.Item, i.State)).ShouldBe(
         [
-            (0, items[0], JobItemStates.Pending), (1, items[1], JobItemStates.Done), (2, items[2], JobItemStates.Pending),
-            (3, items[3], JobItemStates.Failed), (4, items[4], JobItemStates.Pending),
+            (0, items[0], JobItemState.Pending), (1, items[1], JobItemState.Done), (2, items[2], JobItemState.Pending),
+            (3, items[3], JobItemState.Failed), (4, items[4], JobItemState.Pending),
         ]);
         all[3].Message.ShouldBe("No such user.");
-        (await _jobs.ItemsAsync(job.Id, JobItemStates.Pending, default)).Select(i => i.Index).ShouldBe([0, 2, 4]);
-        (await _jobs.ItemsAsync(job.Id, JobItemStates.Done, default)).Select(i => i.Index).ShouldBe([1]);
+        (await _jobs.ItemsAsync(job.Id, JobItemState.Pending, default)).Select(i => i.Index).ShouldBe([0, 2, 4]);
+        (await _jobs.ItemsAsync(job.Id, JobItemState.Done, default)).Select(i => i.Index).ShouldBe([1]);
 
         var read = await _jobs.GetAsync(job.Id, default);
         (read.Done, read.Unchanged, read.Failed, read.Total - read.Finished).ShouldBe((1, 0, 1, 3));
@@ -77,13 +78,13 @@ public sealed class JobStoreTests : IDisposable
 
         var read = await _jobs.GetAsync("0ld0ld0ld0ld", default);
         (read.Done, read.Total - read.Finished).ShouldBe((1, 2));
-        (await _jobs.ItemsAsync(read.Id, JobItemStates.Pending, default)).Select(i => i.Item).ShouldBe(["a", "c"]);
+        (await _jobs.ItemsAsync(read.Id, JobItemState.Pending, default)).Select(i => i.Item).ShouldBe(["a", "c"]);
         using (var tracker = await _jobs.TrackAsync(read, default))
         {
             tracker.PreviouslyFinished.ShouldBe(1);
-            await tracker.RecordAsync([new JobItem(0, "a", JobItemStates.Unchanged), new JobItem(2, "c", JobItemStates.Done)], default);
+            await tracker.RecordAsync([new JobItem(0, "a", JobItemState.Unchanged), new JobItem(2, "c", JobItemState.Done)], default);
         }
 
-        (await _jobs.ItemsAsync(read.Id, null, default)).Select(i => i.State).ShouldBe([JobItemStates.Unchanged, JobItemStates.Done, JobItemStates.Done]);
+        (await _jobs.ItemsAsync(read.Id, null, default)).Select(i => i.State).ShouldBe([JobItemState.Unchanged, JobItemState.Done, JobItemState.Done]);
     }
 }

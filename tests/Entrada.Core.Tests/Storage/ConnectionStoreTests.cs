@@ -178,7 +178,7 @@ public sealed class ConnectionStoreTests : IDisposable
 
         // A job written at version 3 (a row per item) still reads as it did.
         var jobs = new Entrada.Core.Jobs.JobStore(_database, TimeProvider.System);
-        (await jobs.ItemsAsync("job_old", null, default)).Select(i => (i.Item, i.State)).ShouldBe([("a", "done"), ("b", "pending")]);
+        (await jobs.ItemsAsync("job_old", null, default)).Select(i => (i.Item, i.State)).ShouldBe([("a", Entrada.Core.Jobs.JobItemState.Done), ("b", Entrada.Core.Jobs.JobItemState.Pending)]);
         (await jobs.GetAsync("job_old", default)).Done.ShouldBe(1);
     }
 

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.Text.Json.Nodes;
 using Entrada.Core.Actions;
 using Entrada.Core.Audit;
@@ -55,8 +56,8 @@ public sealed class BulkJobTests(BulkTenantFixture fixture) : IClassFixture<Bulk
         items.Select(i => i!["id"]!.GetValue<string>()).ShouldBe(ids);
         items.ShouldAllBe(i => i!["outcome"]!.GetValue<string>() == expectedState);
         var job = await Jobs.GetAsync(run.Result.JobId.ShouldNotBeNull(), default);
-        job.Status.ShouldBe(JobStatuses.Completed);
-        (await Jobs.ItemsAsync(job.Id, null, default)).Select(i => (i.Item, i.State)).ShouldBe(ids.Select(id => (id, expectedState)));
+        job.Status.ShouldBe(JobStatus.Completed);
+        (await Jobs.ItemsAsync(job.Id, null, default)).Select(i => (i.Item, i.State)).ShouldBe(ids.Select(id => (id, WireNames.ParseWire<JobItemState>(expectedState))));
         return job;
     }
 
@@ -91,19 +92,19 @@ public sealed class BulkJobTests(BulkTenantFixture fixture) : IClassFixture<Bulk
                 stop.Cancel();
             }
         });
-        var request = new ActionRunRequest("users.disable", Conn, new JsonObject { ["userIds"] = new JsonArray([.. ids.Select(id => (JsonNode?)id)]) }) { Progress = progress };
+        var request = new ActionRunRequest("users.disable", Conn, new JsonObject { ["userIds"] = new JsonArray([.. ids.Select(id => (JsonNode?)id)]) }) { Caller = Entrada.Core.Caller.Cli(), Progress = progress };
         await Should.ThrowAsync<OperationCanceledException>(() => fixture.Runner.RunAsync(request, null, stop.Token));
 
         var job = (await Jobs.ListAsync(10, default)).First(j => j.Action == "users.disable" && j.Total == 1600);
-        job.Status.ShouldBe(JobStatuses.Cancelled);
+        job.Status.ShouldBe(JobStatus.Cancelled);
         job.Done.ShouldBeGreaterThanOrEqualTo(400);
         job.Finished.ShouldBeLessThan(job.Total);
         var recorded = await Jobs.ItemsAsync(job.Id, null, default);
-        recorded.Where(i => i.State != JobItemStates.Pending).ShouldAllBe(i => !fixture.Server.State.FindUser(i.Item)!.AccountEnabled, "a checkpointed item was changed");
+        recorded.Where(i => i.State != JobItemState.Pending).ShouldAllBe(i => !fixture.Server.State.FindUser(i.Item)!.AccountEnabled, "a checkpointed item was changed");
         ids.Skip(1200).Where(id => !fixture.Server.State.FindUser(id)!.AccountEnabled).ShouldBeEmpty("the slice after those in flight was never started");
         var changedBeforeResume = ids.Where(id => !fixture.Server.State.FindUser(id)!.AccountEnabled).ToHashSet();
 
-        var resumed = await fixture.Runner.ResumeAsync(job.Id, AuditInterfaces.Cli, null, null, default);
+        var resumed = await fixture.Runner.ResumeAsync(job.Id, Caller.Cli(), null, default);
         resumed.JobId.ShouldBe(job.Id);
         ShouldAllBeDisabled(ids);
         var items = await Jobs.ItemsAsync(job.Id, null, default);
@@ -112,11 +113,11 @@ public sealed class BulkJobTests(BulkTenantFixture fixture) : IClassFixture<Bulk
         {
             // Changed by the stopped run (checkpointed, or cut off before its checkpoint and then read
             // back as already disabled): never written twice; the rest written once by the resume.
-            item.State.ShouldBe(changedBeforeResume.Contains(item.Item) && recorded[item.Index].State == JobItemStates.Pending ? JobItemStates.Unchanged : JobItemStates.Done, item.Item);
+            item.State.ShouldBe(changedBeforeResume.Contains(item.Item) && recorded[item.Index].State == JobItemState.Pending ? JobItemState.Unchanged : JobItemState.Done, item.Item);
         }
 
-        (await Jobs.GetAsync(job.Id, default)).Status.ShouldBe(JobStatuses.Completed);
-        await Should.ThrowAsync<JobFinishedException>(() => fixture.Runner.ResumeAsync(job.Id, AuditInterfaces.Cli, null, null, default));
+        (await Jobs.GetAsync(job.Id, default)).Status.ShouldBe(JobStatus.Completed);
+        await Should.ThrowAsync<JobFinishedException>(() => fixture.Runner.ResumeAsync(job.Id, Caller.Cli(), null, default));
     }
 
     [Fact]

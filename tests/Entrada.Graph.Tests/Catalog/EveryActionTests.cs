@@ -36,7 +36,7 @@ public sealed class EveryActionTests(GraphFixture fixture) : IClassFixture<Graph
     {
         var action = fixture.Services.GetRequiredService<ActionCatalog>().Get(id);
         var failure = await Should.ThrowAsync<PermissionMissingException>(() => fixture.RunAsync(id, "every-no-consent", action.Descriptor.Example));
-        failure.ExitCode.ShouldBe(4);
+        failure.Kind.ShouldBe(ErrorKind.PermissionMissing);
         failure.Permission.ShouldBe(action.Descriptor.Permission!.Least);
         failure.Message.ShouldContain("adminconsent?client_id=");
         if (action.Descriptor.Bulk)
@@ -67,7 +67,7 @@ public sealed class EveryActionTests(GraphFixture fixture) : IClassFixture<Graph
     {
         var failure = await Should.ThrowAsync<GraphRequestException>(() => fixture.RunAsync(id, "every", System.Text.Json.Nodes.JsonNode.Parse(input)));
         failure.Status.ShouldBe(404);
-        failure.ExitCode.ShouldBe(1);
+        failure.Kind.ShouldBe(ErrorKind.RemoteFailure);
         failure.Message.ShouldContain(named);
     }
 
@@ -106,7 +106,7 @@ public sealed class EveryActionTests(GraphFixture fixture) : IClassFixture<Graph
         // Straight to the action (no preflight), as a token that Graph refuses would be.
         var connection = fixture.SecretConnection("every-no-consent", fixture.NoConsent);
         var action = fixture.Services.GetRequiredService<ActionCatalog>().Get("users.revoke-sessions");
-        var context = new ActionContext(connection, fixture.Services);
+        var context = fixture.Services.GetServices<IActionContextFactory>().Single(f => f.Target == ActionTarget.Graph).Create(new ActionContext(connection, Caller.Cli()));
         var input = ActionInput.Bind(action.Descriptor, System.Text.Json.Nodes.JsonNode.Parse("{\"userIds\":[\"adele.vance@entradaemulator.onmicrosoft.com\"]}"));
         var failure = await Should.ThrowAsync<PermissionMissingException>(async () =>
         {

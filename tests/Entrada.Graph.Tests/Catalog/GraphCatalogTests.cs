@@ -112,8 +112,9 @@ public sealed class GraphCatalogTests
         services.AddEntradaCore(new Entrada.Core.Storage.EntradaHome(Path.Combine(Path.GetTempPath(), "entrada-di-" + Guid.NewGuid().ToString("N"))));
         services.AddEntradaGraph();
         using var provider = services.BuildServiceProvider();
-        provider.TesterFor(ConnectionMethod.AppRegistration).ShouldNotBeNull();
-        provider.GetServices<Entrada.Core.Testing.IActionPreflight>().ShouldNotBeEmpty();
+        provider.GetServices<Entrada.Core.Diagnostics.IConnectionTester>().ShouldContain(t => t.Supports(ConnectionMethod.AppRegistration));
+        provider.GetServices<Entrada.Core.Actions.IActionContextFactory>().ShouldContain(f => f.Target == Entrada.Core.Actions.ActionTarget.Graph);
+        provider.GetServices<Entrada.Core.Diagnostics.IActionPreflight>().ShouldNotBeEmpty();
         provider.GetRequiredService<ActionCatalog>().Find("users.disable").ShouldNotBeNull();
     }
 }

@@ -46,7 +46,7 @@ public sealed class GraphClientTests(GraphFixture fixture) : IClassFixture<Graph
     {
         var connection = fixture.SecretConnection("paging");
         using var cache = new GraphClientCache(TimeProvider.System);
-        var context = new Entrada.Core.Actions.ActionContext(connection, new SingleService(cache));
+        var context = new GraphActionContext(new Entrada.Core.Actions.ActionContext(connection, Entrada.Core.Caller.Cli()), cache.Get(connection));
         var run = new GraphRun(context, new Entrada.Graph.Users.ListUsersAction().Descriptor);
         var request = run.Client.Users.ToGetRequestInformation(rc => { rc.QueryParameters.Top = 7; rc.QueryParameters.Select = ["id"]; });
         var ids = new List<string?>();
@@ -66,7 +66,7 @@ public sealed class GraphClientTests(GraphFixture fixture) : IClassFixture<Graph
         using var cancel = new CancellationTokenSource();
         var seen = 0;
         await Should.ThrowAsync<OperationCanceledException>(() => fixture.Runner.RunAsync(
-            new Entrada.Core.Actions.ActionRunRequest("users.list", "cancel", new System.Text.Json.Nodes.JsonObject()),
+            new Entrada.Core.Actions.ActionRunRequest("users.list", "cancel", new System.Text.Json.Nodes.JsonObject()) { Caller = Entrada.Core.Caller.Cli() },
             (_, _) =>
             {
                 if (++seen == 2)
@@ -79,13 +79,9 @@ public sealed class GraphClientTests(GraphFixture fixture) : IClassFixture<Graph
             cancel.Token));
         seen.ShouldBe(2);
         var audit = await fixture.Services.GetRequiredService<Entrada.Core.Audit.AuditLog>().ListAsync(50, "cancel", CancellationToken.None);
-        audit.ShouldContain(r => r.Operation == "run users.list" && r.Connection == "cancel" && r.Outcome == "cancelled");
+        audit.ShouldContain(r => r.Operation == "run users.list" && r.Connection == "cancel" && r.Outcome == Entrada.Core.Audit.AuditOutcome.Cancelled);
     }
 
-    private sealed class SingleService(GraphClientCache cache) : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == typeof(GraphClientCache) ? cache : null;
-    }
 }
 
 public sealed class EntradaGraphHandlerTests
@@ -114,7 +110,7 @@ public sealed class EntradaGraphHandlerTests
         var progress = new List<string>();
         var context = new Entrada.Core.Actions.ActionContext(
             new Connection { Name = "x", Method = ConnectionMethod.AppRegistration, AppRegistration = new AppRegistrationSettings("t", "c", new Secret("s"), null) },
-            new EmptyServices())
+            Entrada.Core.Caller.Cli())
         {
             Time = time,
             Progress = new SynchronousProgress(p => progress.Add(p.Message ?? string.Empty)),
@@ -125,11 +121,6 @@ public sealed class EntradaGraphHandlerTests
         (await client.GetAsync(new Uri("https://graph.example/v1.0/users"))).Dispose();
         progress.ShouldHaveSingleItem().ShouldContain("waiting 7 s");
         context.RequestIds.ShouldContain("rid-1");
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 
     private sealed class Answer(List<HttpRequestMessage> seen, HttpStatusCode status, int? retryAfterSeconds = null) : HttpMessageHandler

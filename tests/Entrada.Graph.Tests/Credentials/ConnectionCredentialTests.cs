@@ -59,7 +59,7 @@ public sealed class ConnectionCredentialTests(GraphFixture fixture) : IClassFixt
         var failure = await Should.ThrowAsync<AuthenticationFailedException>(() => fixture.RunAsync("users.list", "wrong-ca"));
         failure.Code.ShouldBe("tls");
         failure.Message.ShouldContain("does not chain to the CA certificate");
-        failure.ExitCode.ShouldBe(3);
+        failure.Kind.ShouldBe(ErrorKind.Authentication);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed class ConnectionCredentialTests(GraphFixture fixture) : IClassFixt
         failure.Code.ShouldBe("AADSTS7000215");
         failure.Message.ShouldContain("copy the secret's Value, not its Secret ID");
         failure.Message.ShouldNotContain("the-secret-id-not-the-value");
-        failure.ExitCode.ShouldBe(3);
+        failure.Kind.ShouldBe(ErrorKind.Authentication);
     }
 
     [Fact]

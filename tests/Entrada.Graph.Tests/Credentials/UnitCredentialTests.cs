@@ -89,7 +89,7 @@ public sealed class AadstsTranslatorTests
         failure.Message.ShouldContain(expected);
         failure.Message.ShouldContain(code);
         failure.Message.ShouldNotContain("TopSecretValue");
-        failure.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        failure.Kind.ShouldBe(ErrorKind.Authentication);
     }
 
     [Fact]

@@ -203,7 +203,7 @@ public class OAuthFixture : IAsyncLifetime
         var items = new List<JsonNode?>();
         var json = input is null ? new JsonObject() : JsonSerializer.SerializeToNode(input, ActionInput.Options);
         var result = await Services.GetRequiredService<ActionRunner>().RunAsync(
-            new ActionRunRequest(actionId, connection, json),
+            new ActionRunRequest(actionId, connection, json) { Caller = Entrada.Core.Caller.Cli() },
             (item, _) =>
             {
                 items.Add(JsonSerializer.SerializeToNode(item, item?.GetType() ?? typeof(object), ActionInput.Options));

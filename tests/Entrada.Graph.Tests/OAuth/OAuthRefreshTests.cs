@@ -39,7 +39,7 @@ public sealed class OAuthRefreshTests(ShortLivedTokenFixture fixture) : IClassFi
         fixture.Restart();
         var failure = await Should.ThrowAsync<AuthenticationFailedException>(() => fixture.RunAsync("users.list", "revoked"));
 
-        failure.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        failure.Kind.ShouldBe(ErrorKind.Authentication);
         failure.Message.ShouldBe("Connection 'revoked' must sign in again: its refresh token was revoked (AADSTS50173). Sign in again with 'entrada connections sign-in \"revoked\"'.");
     }
 

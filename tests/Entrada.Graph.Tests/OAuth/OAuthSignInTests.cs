@@ -106,7 +106,7 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
         var refused = await Should.ThrowAsync<AuthenticationFailedException>(() => fixture.DeviceCodeSignInAsync(fixture.OAuthConnection("guest"), guest));
 
         refused.Code.ShouldBe(OAuthErrors.GuestCode);
-        refused.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        refused.Kind.ShouldBe(ErrorKind.Authentication);
         refused.Message.ShouldContain("does not work for Guest user types");
         refused.Message.ShouldContain("App Registration");
         (await fixture.Store.FindAsync("guest", default)).ShouldBeNull();
@@ -131,7 +131,7 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
         var result = await fixture.DeviceCodeSignInAsync(fixture.OAuthConnection("tested"), userId);
         await fixture.Store.AddAsync(result.Connection, default);
 
-        var report = await fixture.Services.TesterFor(ConnectionMethod.OAuth).TestAsync(result.Connection, default);
+        var report = await fixture.Services.GetServices<Entrada.Core.Diagnostics.IConnectionTester>().First(t => t.Supports(ConnectionMethod.OAuth)).TestAsync(result.Connection, default);
 
         report.Authenticated.ShouldBeTrue(report.Error);
         report.Identity!.ShouldContain(fixture.Upn(userId));
@@ -151,14 +151,14 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
         fixture.Server.State.SetAppPermission(fixture.Demo.ClientId, "User.Read.All", granted: false).ShouldBeTrue();
         try
         {
-            var report = await fixture.Services.TesterFor(ConnectionMethod.OAuth).TestAsync(result.Connection, default);
+            var report = await fixture.Services.GetServices<Entrada.Core.Diagnostics.IConnectionTester>().First(t => t.Supports(ConnectionMethod.OAuth)).TestAsync(result.Connection, default);
 
             report.Authenticated.ShouldBeFalse();
             report.ErrorCode.ShouldBe("AADSTS65001");
             report.Error!.ShouldStartWith("Need admin approval");
             report.AdminConsentUrl.ShouldBe($"{fixture.Server.AuthorityHost.GetLeftPart(UriPartial.Authority)}/{fixture.Server.TenantId}/adminconsent?client_id={fixture.Demo.ClientId}");
             report.AdminSteps.ShouldContain(s => s.Contains("Delegated permissions", StringComparison.Ordinal));
-            report.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+            report.FailureKind.ShouldBe(ErrorKind.Authentication);
         }
         finally
         {
@@ -172,13 +172,13 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
         var result = await fixture.DeviceCodeSignInAsync(fixture.OAuthConnection("signed out"), fixture.UserId(11));
         await fixture.Store.AddAsync(result.Connection, default);
 
-        var signedOut = await fixture.SignIn.SignOutAsync("signed out", default);
+        var signedOut = await fixture.Services.GetRequiredService<ConnectionService>().SignOutAsync("signed out", Caller.Cli(), default);
         var failure = await Should.ThrowAsync<AuthenticationFailedException>(() => fixture.RunAsync("users.list", "signed out"));
 
         signedOut.OAuth!.TokenCache.ShouldBeNull();
         (await fixture.Store.GetAsync("signed out", default)).OAuth!.TokenCache.ShouldBeNull();
-        failure.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
-        failure.Message.ShouldContain("entrada connections sign-in \"signed out\"");
+        failure.Kind.ShouldBe(ErrorKind.Authentication);
+        failure.Next.ShouldBe(new NextStep(NextStepKind.SignIn, "signed out"));
     }
 
     [Fact]
@@ -188,8 +188,9 @@ public sealed class OAuthSignInTests(OAuthFixture fixture) : IClassFixture<OAuth
         await fixture.Store.AddAsync(first.Connection, default);
 
         var second = await fixture.BrowserSignInAsync(await fixture.Store.GetAsync("again", default), fixture.UserId(14));
-        var saved = await fixture.SignIn.SaveAsync(second, default);
-        var report = await fixture.Services.TesterFor(ConnectionMethod.OAuth).TestAsync(saved, default);
+        await fixture.Services.GetRequiredService<ConnectionService>().SignInAsync("again", Caller.Cli(), _ => Task.FromResult(second), default);
+        var saved = await fixture.Store.GetAsync("again", default);
+        var report = await fixture.Services.GetServices<Entrada.Core.Diagnostics.IConnectionTester>().First(t => t.Supports(ConnectionMethod.OAuth)).TestAsync(saved, default);
 
         (await fixture.Store.GetAsync("again", default)).OAuth!.SignedInUser.ShouldBe(fixture.Upn(fixture.UserId(14)));
         report.Identity!.ShouldContain(fixture.Upn(fixture.UserId(14)));

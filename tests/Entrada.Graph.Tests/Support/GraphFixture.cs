@@ -10,7 +10,7 @@ using Entrada.Core.Actions;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Emulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -114,7 +114,7 @@ public class GraphFixture : IAsyncLifetime
         var items = new List<JsonNode?>();
         var json = input is null ? new JsonObject() : input as JsonNode ?? JsonSerializer.SerializeToNode(input, ActionInput.Options);
         var result = await Runner.RunAsync(
-            new ActionRunRequest(actionId, connection, json) { DryRun = dryRun, Progress = progress },
+            new ActionRunRequest(actionId, connection, json) { Caller = Entrada.Core.Caller.Cli(), DryRun = dryRun, Progress = progress },
             (item, _) =>
             {
                 items.Add(JsonSerializer.SerializeToNode(item, item?.GetType() ?? typeof(object), ActionInput.Options));
@@ -127,7 +127,7 @@ public class GraphFixture : IAsyncLifetime
 
     /// <summary>Tests a connection with the registered tester.</summary>
     public Task<ConnectionTestReport> TestAsync(Connection connection) =>
-        Services.TesterFor(connection.Method).TestAsync(connection, CancellationToken.None);
+        Services.GetServices<Entrada.Core.Diagnostics.IConnectionTester>().First(t => t.Supports(connection.Method)).TestAsync(connection, CancellationToken.None);
 
     /// <summary>Calls the emulator's control API.</summary>
     public async Task<HttpResponseMessage> ControlAsync(HttpMethod method, string path, object? body = null)

@@ -77,7 +77,7 @@ public sealed class EntryActionTests : IAsyncLifetime
     {
         var ex = await Should.ThrowAsync<EntradaValidationException>(() => _entrada.RunAsync("ldap.search", "slapd", new JsonObject { ["filter"] = "(cn=a" }));
 
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         ex.Message.ShouldContain("balanced parentheses");
     }
 
@@ -188,7 +188,7 @@ public sealed class EntryActionTests : IAsyncLifetime
             ["attributes"] = new JsonObject { ["objectClass"] = new JsonArray("inetOrgPerson"), ["cn"] = new JsonArray("intruder"), ["sn"] = new JsonArray("x") },
         }));
 
-        ex.ExitCode.ShouldBe(ExitCodes.PermissionMissing);
+        ex.Kind.ShouldBe(ErrorKind.PermissionMissing);
         ex.ResultCode.ShouldBe(8); // slapd: "modifications require authentication"
         ex.Message.ShouldContain("requires an authenticated bind");
     }
@@ -198,7 +198,7 @@ public sealed class EntryActionTests : IAsyncLifetime
     {
         var ex = await Should.ThrowAsync<LdapOperationException>(() => _entrada.RunAsync("ldap.ad.disable-account", "slapd", new JsonObject { ["dn"] = $"uid=person001,{People}" }));
 
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         ex.Message.ShouldContain("works only with Active Directory");
     }
 

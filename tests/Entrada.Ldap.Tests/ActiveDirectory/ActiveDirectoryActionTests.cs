@@ -123,7 +123,7 @@ public sealed class ActiveDirectoryActionTests : IAsyncLifetime
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => _entrada.RunAsync("ldap.ad.reset-password", "Samba plain", new JsonObject { ["dn"] = user.Dn }));
 
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         ex.Message.ShouldContain("runs only over TLS");
         await BindAsync(user);
     }

@@ -29,7 +29,7 @@ public sealed class DoneWhenScenarioTests
         var report = await entrada.TestAsync("Corp AD");
         report.Authenticated.ShouldBeTrue(report.Error);
         report.Outcome.ShouldBe("ready");
-        report.ExitCode.ShouldBe(ExitCodes.Success);
+        report.FailureKind.ShouldBeNull();
         report.Checks.Single(c => c.Name == "tls").Passed.ShouldBeTrue();
         report.Checks.Single(c => c.Name == "tls").Detail.ShouldContain("trusted by the connection's CA certificate");
         report.ServerFacts["activeDirectory"].ShouldBe("yes");
@@ -87,7 +87,7 @@ public sealed class DoneWhenScenarioTests
         var report = await entrada.TestAsync("Wrong CA");
 
         report.Authenticated.ShouldBeFalse();
-        report.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        report.FailureKind.ShouldBe(ErrorKind.Authentication);
         report.Error.ShouldNotBeNull().ShouldContain("is not trusted");
         report.Checks.ShouldContain(c => c.Name == "reachable" && c.Passed);
         report.Checks.ShouldContain(c => c.Name == "tls" && !c.Passed);
@@ -103,7 +103,7 @@ public sealed class DoneWhenScenarioTests
         var report = await entrada.TestAsync("Wrong password");
 
         report.Authenticated.ShouldBeFalse();
-        report.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        report.FailureKind.ShouldBe(ErrorKind.Authentication);
         report.ErrorCode.ShouldBe("49/52e");
         report.Error.ShouldNotBeNull().ShouldContain("rejected the password");
         System.Text.Json.JsonSerializer.Serialize(report).ShouldNotContain(wrong);
@@ -117,7 +117,7 @@ public sealed class DoneWhenScenarioTests
 
         var ex = await Should.ThrowAsync<EntradaValidationException>(() => entrada.AddConnectionAsync(request));
 
-        ex.ExitCode.ShouldBe(ExitCodes.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         ex.Message.ShouldContain("in clear");
     }
 

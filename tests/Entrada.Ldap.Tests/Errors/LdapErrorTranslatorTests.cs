@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.DirectoryServices.Protocols;
 using Entrada.Ldap.Errors;
 
@@ -27,7 +28,7 @@ public sealed class LdapErrorTranslatorTests
         ex.Code.ShouldBe($"49/{code}");
         ex.Message.ShouldContain(expected);
         ex.Message.ShouldContain($"code {code}");
-        ex.ExitCode.ShouldBe(3);
+        ex.Kind.ShouldBe(ErrorKind.Authentication);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class LdapErrorTranslatorTests
     {
         var ex = LdapErrorTranslator.ForOperation(new LdapException(50, "x", (string?)null), "modify", "CN=x", "ldaps://dc1:636");
 
-        ex.Kind.ShouldBe(LdapFailureKind.AccessDenied);
-        ex.ExitCode.ShouldBe(4);
+        ex.Failure.ShouldBe(LdapFailureKind.AccessDenied);
+        ex.Kind.ShouldBe(ErrorKind.PermissionMissing);
     }
 }

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.DirectoryServices.Protocols;
 using Entrada.Ldap.Errors;
 using Entrada.Ldap.Sessions;
@@ -52,7 +53,7 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Tls);
+        ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("is not trusted");
     }
 
@@ -63,8 +64,8 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Tls);
-        ex.ExitCode.ShouldBe(3);
+        ex.Failure.ShouldBe(LdapFailureKind.Tls);
+        ex.Kind.ShouldBe(ErrorKind.Authentication);
         ex.Message.ShouldContain("is not trusted");
         ex.Message.ShouldContain("Entrada Test CA");
         ex.Message.ShouldContain("--ca-cert");
@@ -77,7 +78,7 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Tls);
+        ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("system's certificate store");
     }
 
@@ -92,7 +93,7 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Tls);
+        ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("does not name '127.0.0.1'");
         ex.Message.ShouldContain("DNS:wrong-name.invalid");
     }
@@ -119,10 +120,10 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Dn, wrong), null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Authentication);
+        ex.Failure.ShouldBe(LdapFailureKind.Authentication);
         ex.ResultCode.ShouldBe(49);
         ex.ActiveDirectorySubCode.ShouldBe("52e");
-        ex.ExitCode.ShouldBe(3);
+        ex.Kind.ShouldBe(ErrorKind.Authentication);
         ex.Message.ShouldContain("rejected the password");
         ex.ToString().ShouldNotContain(wrong);
     }
@@ -135,8 +136,8 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.InvalidInput);
-        ex.ExitCode.ShouldBe(2);
+        ex.Failure.ShouldBe(LdapFailureKind.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
         ex.Message.ShouldContain("in clear");
         ex.Message.ShouldContain("--allow-plain-bind");
     }
@@ -167,8 +168,8 @@ public sealed class LdapSessionTests
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
-        ex.Kind.ShouldBe(LdapFailureKind.Unreachable);
-        ex.ExitCode.ShouldBe(3);
+        ex.Failure.ShouldBe(LdapFailureKind.Unreachable);
+        ex.Kind.ShouldBe(ErrorKind.Authentication);
         ex.Message.ShouldContain("Cannot reach");
     }
 
@@ -185,8 +186,8 @@ public sealed class LdapSessionTests
         var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
 
         started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
-        ex.Kind.ShouldBe(LdapFailureKind.Unreachable);
-        ex.ExitCode.ShouldBe(3);
+        ex.Failure.ShouldBe(LdapFailureKind.Unreachable);
+        ex.Kind.ShouldBe(ErrorKind.Authentication);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Entrada.Core.Actions;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Entrada.Ldap.Tests.Support;
@@ -51,13 +51,13 @@ internal sealed class EntradaHost : IAsyncDisposable
     };
 
     public Task<ConnectionTestReport> TestAsync(string name) =>
-        Services.GetRequiredService<ConnectionTesting>().TestSavedAsync(name, CancellationToken.None);
+        Services.GetRequiredService<ConnectionService>().TestAsync(name, Caller.Cli(), CancellationToken.None);
 
     public async Task<(ActionRunResult Result, List<object?> Items)> RunAsync(string actionId, string connection, JsonNode input, bool dryRun = false)
     {
         var items = new List<object?>();
         var result = await Services.GetRequiredService<ActionRunner>().RunAsync(
-            new ActionRunRequest(actionId, connection, input) { DryRun = dryRun },
+            new ActionRunRequest(actionId, connection, input) { Caller = Entrada.Core.Caller.Cli(), DryRun = dryRun },
             (item, _) =>
             {
                 items.Add(item);

@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
+using Entrada.Core.Connections;
 using Entrada.Core.Actions;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -16,14 +17,14 @@ internal sealed class ListActionsSettings : CliSettings
 }
 
 /// <summary><c>entrada actions list [--connection NAME]</c></summary>
-internal sealed class ListActionsCommand(ActionCatalog catalog, ConnectionTesting testing, CliOutput output) : AsyncCommand<ListActionsSettings>
+internal sealed class ListActionsCommand(ActionCatalog catalog, ConnectionService connections, CliOutput output) : AsyncCommand<ListActionsSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ListActionsSettings settings, CancellationToken cancellationToken)
     {
         ConnectionTestReport? report = null;
         if (settings.Connection is not null)
         {
-            report = await testing.TestSavedAsync(settings.Connection, cancellationToken);
+            report = await connections.TestAsync(settings.Connection, Caller.Cli(), cancellationToken);
             if (!report.Authenticated)
             {
                 throw new AuthenticationFailedException(report.Error ?? $"Connection '{settings.Connection}' could not authenticate.", report.ErrorCode);

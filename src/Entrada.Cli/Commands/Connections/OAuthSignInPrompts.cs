@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Entrada.Cli.Infrastructure;
 using Entrada.Core.Connections;
 using Entrada.Graph.OAuth;
 
@@ -12,29 +13,26 @@ namespace Entrada.Cli.Commands.Connections;
 internal static class OAuthSignInPrompts
 {
     /// <summary>Runs the browser or device-code sign-in for <paramref name="connection"/>.</summary>
-    public static Task<OAuthSignInResult> SignInAsync(OAuthSignIn signIn, Connection connection, bool deviceCode, CancellationToken cancellationToken) =>
+    public static Task<OAuthSignInResult> SignInAsync(OAuthSignIn signIn, Connection connection, bool deviceCode, CliOutput output, CancellationToken cancellationToken) =>
         deviceCode
-            ? signIn.SignInWithDeviceCodeAsync(connection, ShowDeviceCodeAsync, cancellationToken)
-            : signIn.SignInWithBrowserAsync(connection, ShowUrlAsync, cancellationToken);
+            ? signIn.SignInWithDeviceCodeAsync(connection, (code, _) => ShowDeviceCode(output, code), cancellationToken)
+            : signIn.SignInWithBrowserAsync(connection, (url, _) => ShowUrl(output, url), cancellationToken);
 
-    private static async Task ShowDeviceCodeAsync(OAuthDeviceCode code, CancellationToken cancellationToken)
+    private static Task ShowDeviceCode(CliOutput output, OAuthDeviceCode code)
     {
-        await Console.Error.WriteLineAsync($"To sign in, open {code.VerificationUrl} in a browser on any device and enter the code {code.UserCode}");
-        await Console.Error.WriteLineAsync($"Waiting for the sign-in until {code.ExpiresOn.ToLocalTime():HH:mm} (Ctrl+C to cancel)…");
+        output.Error($"To sign in, open {code.VerificationUrl} in a browser on any device and enter the code {code.UserCode}");
+        output.Error($"Waiting for the sign-in until {code.ExpiresOn.ToLocalTime():HH:mm} (Ctrl+C to cancel)…");
+        return Task.CompletedTask;
     }
 
-    private static async Task ShowUrlAsync(Uri url, CancellationToken cancellationToken)
+    private static Task ShowUrl(CliOutput output, Uri url)
     {
-        await Console.Error.WriteLineAsync("To sign in, open this URL in a browser on this machine:");
-        await Console.Error.WriteLineAsync(url.ToString());
-        if (TryOpenBrowser(url))
-        {
-            await Console.Error.WriteLineAsync("A browser was opened. Waiting for the sign-in (Ctrl+C to cancel)…");
-        }
-        else
-        {
-            await Console.Error.WriteLineAsync("Waiting for the sign-in (Ctrl+C to cancel; use --device-code on a machine without a browser)…");
-        }
+        output.Error("To sign in, open this URL in a browser on this machine:");
+        output.Error(url.ToString());
+        output.Error(TryOpenBrowser(url)
+            ? "A browser was opened. Waiting for the sign-in (Ctrl+C to cancel)…"
+            : "Waiting for the sign-in (Ctrl+C to cancel; use --device-code on a machine without a browser)…");
+        return Task.CompletedTask;
     }
 
     private static bool TryOpenBrowser(Uri url)

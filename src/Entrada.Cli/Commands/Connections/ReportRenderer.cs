@@ -1,5 +1,5 @@
 using Entrada.Cli.Infrastructure;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Spectre.Console;
 
 namespace Entrada.Cli.Commands.Connections;
@@ -31,7 +31,7 @@ internal static class ReportRenderer
                 report.Warnings,
                 report.ErrorCode,
                 report.Error,
-                report.ExitCode,
+                ExitCode = CliErrors.ExitCodeOf(report),
             });
             return;
         }

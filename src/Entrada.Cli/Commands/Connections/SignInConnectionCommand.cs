@@ -1,9 +1,6 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
-using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Graph.OAuth;
 using Spectre.Console.Cli;
@@ -22,43 +19,27 @@ internal sealed class SignInConnectionSettings : CliSettings
 }
 
 /// <summary><c>entrada connections sign-in NAME [--device-code]</c>: signs in again and keeps the new sign-in (encrypted).</summary>
-internal sealed class SignInConnectionCommand(ConnectionStore store, OAuthSignIn signIn, AuditLog audit, CliOutput output, TimeProvider time) : AsyncCommand<SignInConnectionSettings>
+internal sealed class SignInConnectionCommand(ConnectionService connections, OAuthSignIn signIn, CliOutput output) : AsyncCommand<SignInConnectionSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, SignInConnectionSettings settings, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var connection = await store.GetAsync(settings.Name, cancellationToken);
-        if (connection.Method != ConnectionMethod.OAuth)
-        {
-            throw new EntradaValidationException("name", $"Connection '{connection.Name}' uses {connection.Method.ToWireName()}; only OAuth connections sign in.");
-        }
-
-        OAuthSignInResult result;
-        try
-        {
-            result = await OAuthSignInPrompts.SignInAsync(signIn, connection, settings.DeviceCode, cancellationToken);
-        }
-        catch (EntradaException ex)
-        {
-            await SignInAudit.WriteAsync(audit, time, "connections.sign-in", connection.Name, AuditOutcomes.Failed, ex.Message, started);
-            throw;
-        }
-
-        await signIn.SaveAsync(result, cancellationToken);
-        await SignInAudit.WriteAsync(audit, time, "connections.sign-in", connection.Name, AuditOutcomes.Succeeded, null, started, result.UserPrincipalName);
-        SignInAudit.Report(output, settings.Json, connection.Name, result);
+        var connection = await connections.GetOAuthAsync(settings.Name, cancellationToken);
+        var result = await connections.SignInAsync(
+            connection.Name,
+            Caller.Cli(),
+            ct => OAuthSignInPrompts.SignInAsync(signIn, connection, settings.DeviceCode, output, ct),
+            cancellationToken);
+        SignInReport.Write(output, settings.Json, connection.Name, result);
         return ExitCodes.Success;
     }
 }
 
 /// <summary><c>entrada connections sign-out NAME</c>: forgets the kept sign-in (its token cache is removed).</summary>
-internal sealed class SignOutConnectionCommand(OAuthSignIn signIn, AuditLog audit, CliOutput output, TimeProvider time) : AsyncCommand<NamedConnectionSettings>
+internal sealed class SignOutConnectionCommand(ConnectionService connections, CliOutput output) : AsyncCommand<NamedConnectionSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, NamedConnectionSettings settings, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var connection = await signIn.SignOutAsync(settings.Name, cancellationToken);
-        await SignInAudit.WriteAsync(audit, time, "connections.sign-out", connection.Name, AuditOutcomes.Succeeded, null, started);
+        var connection = await connections.SignOutAsync(settings.Name, Caller.Cli(), cancellationToken);
         if (settings.Json)
         {
             output.WriteJson(new { connection = connection.Name, signedIn = false });
@@ -72,26 +53,10 @@ internal sealed class SignOutConnectionCommand(OAuthSignIn signIn, AuditLog audi
     }
 }
 
-/// <summary>The audit records and the report of sign-in and sign-out.</summary>
-internal static class SignInAudit
+/// <summary>What the CLI shows of a sign-in.</summary>
+internal static class SignInReport
 {
-    public static Task WriteAsync(AuditLog audit, TimeProvider time, string operation, string connection, string outcome, string? error, long started, string? user = null) =>
-        audit.WriteAsync(
-            new AuditRecord
-            {
-                At = time.GetUtcNow(),
-                Interface = AuditInterfaces.Cli,
-                Actor = Environment.UserName,
-                Operation = operation,
-                Connection = connection,
-                Outcome = outcome,
-                Duration = Stopwatch.GetElapsedTime(started),
-                Details = user is null ? null : new JsonObject { ["signedInUser"] = user },
-                Error = error,
-            },
-            CancellationToken.None);
-
-    public static void Report(CliOutput output, bool json, string connection, OAuthSignInResult result)
+    public static void Write(CliOutput output, bool json, string connection, OAuthSignInResult result)
     {
         if (json)
         {

@@ -46,7 +46,7 @@ internal sealed class JobsListCommand(JobStore jobs, CliOutput output) : AsyncCo
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Job").AddColumn("Action").AddColumn("Connection").AddColumn("Status").AddColumn("Done").AddColumn("Unchanged").AddColumn("Failed").AddColumn("Pending").AddColumn("Started (UTC)");
         foreach (var j in list)
         {
-            table.AddRow(j.Id, Markup.Escape(j.Action), Markup.Escape(j.Connection), Markup.Escape(j.Status), $"{j.Done}", $"{j.Unchanged}", $"{j.Failed}", $"{j.Total - j.Finished}", j.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            table.AddRow(j.Id, Markup.Escape(j.Action), Markup.Escape(j.Connection), j.Status.ToWire(), $"{j.Done}", $"{j.Unchanged}", $"{j.Failed}", $"{j.Total - j.Finished}", j.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         }
 
         output.Write(table);
@@ -71,7 +71,7 @@ internal sealed class JobsShowCommand(JobStore jobs, CliOutput output) : AsyncCo
         var table = new Table().Border(TableBorder.Rounded).AddColumn("#").AddColumn("Item").AddColumn("State").AddColumn("Message");
         foreach (var item in items.Take(200))
         {
-            table.AddRow($"{item.Index}", Markup.Escape(item.Item), Markup.Escape(item.State), Markup.Escape(item.Message ?? string.Empty));
+            table.AddRow($"{item.Index}", Markup.Escape(item.Item), item.State.ToWire(), Markup.Escape(item.Message ?? string.Empty));
         }
 
         output.Write(table);
@@ -90,7 +90,7 @@ internal sealed class JobsResumeCommand(ActionRunner runner, JobStore jobs, CliO
     public override async Task<int> ExecuteAsync(CommandContext context, JobSettings settings, CancellationToken cancellationToken)
     {
         using var progress = ProgressDisplay.ForConsole();
-        var result = await runner.ResumeAsync(settings.Id, AuditInterfaces.Cli, Environment.UserName, progress, cancellationToken);
+        var result = await runner.ResumeAsync(settings.Id, Caller.Cli(), progress, cancellationToken);
         progress.Dispose();
         var job = await jobs.GetAsync(settings.Id, cancellationToken);
         if (settings.Json)
@@ -99,7 +99,7 @@ internal sealed class JobsResumeCommand(ActionRunner runner, JobStore jobs, CliO
         }
         else
         {
-            output.Success($"Job {job.Id} {job.Status}: {job.Done} done, {job.Unchanged} unchanged, {job.Failed} failed of {job.Total}.");
+            output.Success($"Job {job.Id} {job.Status.ToWire()}: {job.Done} done, {job.Unchanged} unchanged, {job.Failed} failed of {job.Total}.");
         }
 
         return ExitCodes.Success;
@@ -118,7 +118,7 @@ internal sealed class JobsCancelCommand(JobStore jobs, CliOutput output) : Async
         }
         else
         {
-            output.Success(job.Status == JobStatuses.Cancelled
+            output.Success(job.Status == JobStatus.Cancelled
                 ? $"Job {job.Id} cancelled; {job.Finished} of {job.Total} items had finished. Resume it with 'entrada jobs resume {job.Id}'."
                 : $"Job {job.Id} will stop at its next checkpoint.");
         }

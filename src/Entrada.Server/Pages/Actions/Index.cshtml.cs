@@ -2,10 +2,10 @@ using Entrada.Core.Connections;
 using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Server.Apis;
 using Entrada.Server.Hosting;
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Entrada.Server.Pages.Actions;
@@ -79,7 +79,7 @@ internal sealed class IndexModel(ActionCatalog catalog, ConnectionService connec
 
         try
         {
-            var active = await runs.StartAsync(Selected.Id, Connection, Input, Selected.Destructive && DryRun, Caller, cancellationToken);
+            var active = await runs.StartAsync(new RunRequest(Selected.Id, Connection, Input, Selected.Destructive && DryRun), Caller, cancellationToken);
             var finished = await RunService.WaitAsync(active, settings.RunWait, cancellationToken);
             if (finished is null)
             {

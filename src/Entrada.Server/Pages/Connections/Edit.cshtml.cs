@@ -1,6 +1,6 @@
 using Entrada.Core.Connections;
 using Entrada.Core;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Server.Apis;
 using Entrada.Server.Hosting;
 using Entrada.Server.OAuth;
@@ -66,7 +66,7 @@ internal sealed class EditModel(ConnectionService connections, WebSignIns signIn
         {
             // The name field is read-only; a different name that reaches here is refused by the factory.
             var request = body.ToRequest() with { Name = string.IsNullOrEmpty(Form.Name) ? null : Form.Name };
-            var updated = await connections.UpdateAsync(Existing.Name, request, Caller, cancellationToken);
+            var updated = (await connections.UpdateAsync(Existing.Name, request, Caller, cancellationToken)).Connection;
             Existing = ConnectionView.From(updated);
             Form = ConnectionForm.From(Existing);
             Message = "Changes saved. Re-test the connection to see what is ready now.";
@@ -89,7 +89,7 @@ internal sealed class EditModel(ConnectionService connections, WebSignIns signIn
 
         try
         {
-            Report = await connections.TestSavedAsync(Existing!.Name, Caller, cancellationToken);
+            Report = await connections.TestAsync(Existing!.Name, Caller, cancellationToken);
             await LoadAsync(name, cancellationToken);
         }
         catch (EntradaException ex)
@@ -168,7 +168,7 @@ internal sealed class EditModel(ConnectionService connections, WebSignIns signIn
             return Page();
         }
 
-        await connections.DeleteAsync(Existing!.Name, Caller, cancellationToken);
+        await connections.RemoveAsync(Existing!.Name, Caller, cancellationToken);
         return Redirect("/connections");
     }
 

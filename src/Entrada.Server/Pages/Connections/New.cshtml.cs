@@ -1,5 +1,6 @@
+using Entrada.Core.Connections;
 using Entrada.Core;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Server.Apis;
 using Microsoft.AspNetCore.Mvc;
 
@@ -44,7 +45,7 @@ internal sealed class NewModel(ConnectionService connections, DraftSecrets draft
         var body = await Form.ToBodyAsync(drafts.Find(Form.DraftId, Owner), includeName: true, cancellationToken);
         try
         {
-            var connection = await connections.CreateAsync(body.ToRequest(), Caller, cancellationToken);
+            var connection = (await connections.AddAsync(body.ToRequest(), Caller, null, cancellationToken)).Connection;
             drafts.Forget(Form.DraftId);
             return Redirect(ConnectionPages.PathOf(connection.Name) + "?created=true");
         }

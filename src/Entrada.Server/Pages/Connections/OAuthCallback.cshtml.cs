@@ -1,3 +1,4 @@
+using Entrada.Core;
 using Entrada.Core.Audit;
 using Entrada.Server.Apis;
 using Entrada.Server.OAuth;
@@ -38,7 +39,7 @@ internal sealed class OAuthCallbackModel(WebSignIns signIns) : PageModel
         }
 
         var actor = User.Identity?.IsAuthenticated == true ? Authentication.EntradaAuth.ActorOf(User) : "oauth-callback";
-        Outcome = await signIns.CompleteAsync(callback, new Caller(AuditInterfaces.Web, actor), cancellationToken);
+        Outcome = await signIns.CompleteAsync(callback, new Caller(CallerInterface.Web, actor), cancellationToken);
         if (Outcome.Failure is not null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;

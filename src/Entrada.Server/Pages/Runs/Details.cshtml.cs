@@ -1,4 +1,4 @@
-using Entrada.Server.Runs;
+using Entrada.Core.Runs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Entrada.Server.Pages.Runs;

@@ -5,35 +5,41 @@ using Entrada.Core.Audit;
 using Entrada.Core.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Entrada.Server.Runs;
+namespace Entrada.Core.Runs;
 
-/// <summary>Keeps runs in the database, so the history outlives the server. Inputs and outputs are stored masked.</summary>
-internal sealed class RunStore(EntradaDatabase database)
+/// <summary>Keeps runs in the database, so the history outlives the process. Inputs and outputs are stored masked.</summary>
+public sealed class RunStore(EntradaDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Records a run as it starts, owned by this process.</summary>
     public async Task InsertAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         await using var db = await database.OpenAsync(cancellationToken);
         await using var insert = db.CreateCommand();
         insert.CommandText = """
-            INSERT INTO runs (id, action, connection, interface, actor, status, dry_run, input, created_at)
-            VALUES ($id, $action, $connection, $interface, $actor, $status, $dryRun, $input, $created);
+            INSERT INTO runs (id, action, connection, interface, actor, status, dry_run, input, created_at, owner_pid, owner_host)
+            VALUES ($id, $action, $connection, $interface, $actor, $status, $dryRun, $input, $created, $pid, $host);
             """;
         insert.Parameters.AddWithValue("$id", run.Id);
         insert.Parameters.AddWithValue("$action", run.Action);
         insert.Parameters.AddWithValue("$connection", run.Connection);
-        insert.Parameters.AddWithValue("$interface", run.Interface);
+        insert.Parameters.AddWithValue("$interface", run.Interface.ToWire());
         insert.Parameters.AddWithValue("$actor", (object?)run.Actor ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$status", run.Status);
+        insert.Parameters.AddWithValue("$status", run.Status.ToWire());
         insert.Parameters.AddWithValue("$dryRun", run.DryRun ? 1 : 0);
         insert.Parameters.AddWithValue("$input", run.Input is null ? DBNull.Value : AuditMasking.Apply(run.Input).ToJsonString());
         insert.Parameters.AddWithValue("$created", Format(run.CreatedAt));
+        insert.Parameters.AddWithValue("$pid", ProcessOwner.Pid);
+        insert.Parameters.AddWithValue("$host", ProcessOwner.Host);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records how a run ended.</summary>
     public async Task CompleteAsync(RunRecord run, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
         update.CommandText = """
@@ -42,7 +48,7 @@ internal sealed class RunStore(EntradaDatabase database)
             WHERE id = $id;
             """;
         update.Parameters.AddWithValue("$id", run.Id);
-        update.Parameters.AddWithValue("$status", run.Status);
+        update.Parameters.AddWithValue("$status", run.Status.ToWire());
         var output = run.Output is null ? null : new JsonObject { ["value"] = AuditMasking.Apply(run.Output), ["truncated"] = run.OutputTruncated };
         update.Parameters.AddWithValue("$output", output is null ? DBNull.Value : output.ToJsonString());
         update.Parameters.AddWithValue("$count", run.ItemCount);
@@ -65,7 +71,7 @@ internal sealed class RunStore(EntradaDatabase database)
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The id of the run that made a job, or null when the job came from elsewhere (the CLI).</summary>
+    /// <summary>The id of the run that made a job, or null when no run record names it (a job made before runs were recorded by every edge).</summary>
     public async Task<string?> FindRunOfJobAsync(string jobId, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
@@ -75,17 +81,18 @@ internal sealed class RunStore(EntradaDatabase database)
         return await select.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    /// <summary>Marks runs left running by a server that stopped as interrupted.</summary>
-    public async Task MarkInterruptedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Marks runs left running by an earlier version, which recorded no owner, as interrupted (only a server made them, and it has stopped).</summary>
+    public async Task MarkOwnerlessInterruptedAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
-        update.CommandText = "UPDATE runs SET status = $status, finished_at = $now WHERE status = 'running';";
-        update.Parameters.AddWithValue("$status", RunStatuses.Interrupted);
+        update.CommandText = "UPDATE runs SET status = $status, finished_at = $now WHERE status = 'running' AND owner_pid IS NULL;";
+        update.Parameters.AddWithValue("$status", RunStatus.Interrupted.ToWire());
         update.Parameters.AddWithValue("$now", Format(now));
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>A run by id, or null.</summary>
     public async Task<RunRecord?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
@@ -119,30 +126,59 @@ internal sealed class RunStore(EntradaDatabase database)
         return runs;
     }
 
-    private const string Select = "SELECT id, action, connection, interface, actor, status, dry_run, input, output, item_count, problem, audit_id, created_at, finished_at, job_id FROM runs";
+    private const string Select = "SELECT id, action, connection, interface, actor, status, dry_run, input, output, item_count, problem, audit_id, created_at, finished_at, job_id, owner_pid, owner_host FROM runs";
 
     private static RunRecord Read(SqliteDataReader r, bool withOutput)
     {
         var output = withOutput && !r.IsDBNull(8) ? JsonNode.Parse(r.GetString(8)) : null;
+        var status = WireNames.ParseWire<RunStatus>(r.GetString(5));
+        var ownerPid = r.IsDBNull(15) ? (int?)null : r.GetInt32(15);
+        if (status == RunStatus.Running && ownerPid is not null && !ProcessOwner.IsAlive(ownerPid, r.IsDBNull(16) ? null : r.GetString(16)))
+        {
+            status = RunStatus.Interrupted;
+        }
+
         return new RunRecord
         {
             Id = r.GetString(0),
             Action = r.GetString(1),
             Connection = r.GetString(2),
-            Interface = r.GetString(3),
-            Actor = r.IsDBNull(4) ? null : r.GetString(4),
-            Status = r.GetString(5),
+            Caller = new Caller(WireNames.ParseWire<CallerInterface>(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4)),
+            Status = status,
             DryRun = r.GetInt64(6) != 0,
             Input = r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)),
             Output = output?["value"]?.DeepClone(),
             OutputTruncated = output?["truncated"]?.GetValue<bool>() ?? false,
             ItemCount = r.GetInt64(9),
-            Problem = r.IsDBNull(10) ? null : JsonSerializer.Deserialize<RunProblem>(r.GetString(10), Json),
+            Problem = r.IsDBNull(10) ? null : ReadProblem(r.GetString(10)),
             AuditId = r.IsDBNull(11) ? null : r.GetInt64(11),
             CreatedAt = DateTimeOffset.Parse(r.GetString(12), CultureInfo.InvariantCulture),
             FinishedAt = r.IsDBNull(13) ? null : DateTimeOffset.Parse(r.GetString(13), CultureInfo.InvariantCulture),
             JobId = r.IsDBNull(14) ? null : r.GetString(14),
         };
+    }
+
+    /// <summary>A stored problem; one stored before problems had a kind carries the HTTP status the server gave it.</summary>
+    private static RunProblem? ReadProblem(string json)
+    {
+        var node = JsonNode.Parse(json);
+        if (node?["kind"] is null && node?["status"] is JsonValue status)
+        {
+            var kind = status.GetValue<int>() switch
+            {
+                400 => ErrorKind.InvalidInput,
+                403 => ErrorKind.PermissionMissing,
+                404 => ErrorKind.NotFound,
+                409 => ErrorKind.Cancelled,
+                429 => ErrorKind.Throttled,
+                502 => ErrorKind.RemoteFailure,
+                _ => ErrorKind.Internal,
+            };
+            var errors = node["errors"]?.Deserialize<Dictionary<string, string[]>>(Json);
+            return new RunProblem(kind, node["detail"]?.GetValue<string>(), errors);
+        }
+
+        return node.Deserialize<RunProblem>(Json);
     }
 
     private static string Format(DateTimeOffset at) => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 using Entrada.Core;
 using Entrada.Graph.Tests.Support;
 
-namespace Entrada.Graph.Tests.Testing;
+namespace Entrada.Graph.Tests.Diagnostics;
 
 public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFixture<GraphFixture>
 {
@@ -16,7 +16,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
         report.GrantedPermissions.ShouldContain("User.Read.All");
         report.Actions.Count.ShouldBeGreaterThan(30);
         report.Actions.Where(a => !a.Ready).ShouldBeEmpty();
-        report.ExitCode.ShouldBe(ExitCodes.Success);
+        report.FailureKind.ShouldBeNull();
         report.AdminConsentUrl.ShouldBeNull();
     }
 
@@ -27,7 +27,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
         var report = await fixture.TestAsync(connection);
 
         report.Authenticated.ShouldBeTrue();
-        report.ExitCode.ShouldBe(ExitCodes.PermissionMissing);
+        report.FailureKind.ShouldBe(ErrorKind.PermissionMissing);
         report.Outcome.ShouldBe("partly-ready");
         var disable = report.Actions.Single(a => a.ActionId == "users.disable");
         disable.Ready.ShouldBeFalse();
@@ -49,7 +49,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
         report.Authenticated.ShouldBeFalse();
         report.ErrorCode.ShouldBe("AADSTS7000215");
         report.Error!.ShouldContain("Value, not its Secret ID");
-        report.ExitCode.ShouldBe(ExitCodes.AuthenticationFailure);
+        report.FailureKind.ShouldBe(ErrorKind.Authentication);
         report.Checks.ShouldContain(c => c.Name == "token" && !c.Passed);
     }
 
@@ -58,7 +58,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
     {
         var report = await fixture.TestAsync(await fixture.CertificateConnectionAsync("cert-test"));
         report.Authenticated.ShouldBeTrue();
-        report.ExitCode.ShouldBe(ExitCodes.Success);
+        report.FailureKind.ShouldBeNull();
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
 
         var failure = await Should.ThrowAsync<PermissionMissingException>(() => fixture.RunAsync("users.list", "no-consent-run"));
 
-        failure.ExitCode.ShouldBe(4);
+        failure.Kind.ShouldBe(ErrorKind.PermissionMissing);
         failure.Permission.ShouldBe("User.Read.All");
         failure.Message.ShouldContain("User.Read.All");
         failure.Message.ShouldContain($"/adminconsent?client_id={fixture.NoConsent.ClientId}");
@@ -82,7 +82,7 @@ public sealed class AppRegistrationTesterTests(GraphFixture fixture) : IClassFix
         // graph.request checks nothing ahead, so Graph itself refuses and the answer is translated.
         await fixture.SavedAsync(fixture.SecretConnection("no-consent-raw", fixture.NoConsent));
         var failure = await Should.ThrowAsync<PermissionMissingException>(() => fixture.RunAsync("graph.request", "no-consent-raw", new { method = "GET", path = "/users" }));
-        failure.ExitCode.ShouldBe(4);
+        failure.Kind.ShouldBe(ErrorKind.PermissionMissing);
         failure.Message.ShouldContain("403");
         failure.Message.ShouldContain("adminconsent");
     }

@@ -1,7 +1,7 @@
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
 
-namespace Entrada.Core.Testing;
+namespace Entrada.Core.Diagnostics;
 
 /// <summary>One check of a connection test: reachable, TLS, token, bind …</summary>
 /// <param name="Name">What was checked.</param>
@@ -52,8 +52,8 @@ public sealed record ConnectionTestReport
     /// <summary><c>ready</c>, <c>partly-ready</c> or <c>failed</c>.</summary>
     public string Outcome => !Authenticated ? "failed" : Actions.All(a => a.Ready) ? "ready" : "partly-ready";
 
-    /// <summary>The exit code: 0 all ready, 4 some not ready, 3 cannot authenticate.</summary>
-    public int ExitCode => !Authenticated ? ExitCodes.AuthenticationFailure : Actions.All(a => a.Ready) ? ExitCodes.Success : ExitCodes.PermissionMissing;
+    /// <summary>What kind of failure the report is, for an edge's exit code or status: none when every action is ready.</summary>
+    public ErrorKind? FailureKind => !Authenticated ? ErrorKind.Authentication : Actions.All(a => a.Ready) ? null : ErrorKind.PermissionMissing;
 
     /// <summary>One sentence for lists and logs.</summary>
     public string Summary => !Authenticated

@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Net.Sockets;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Ldap.Errors;
 using Entrada.Ldap.Escaping;
 using Entrada.Ldap.Sessions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Entrada.Ldap.Testing;
+namespace Entrada.Ldap.Diagnostics;
 
 /// <summary>
 /// Tests an LDAP connection and reports what it found, check by check: the server is reachable;
@@ -92,7 +92,7 @@ internal sealed class LdapConnectionTester(ActionCatalog catalog, ILogger<LdapCo
         }
         catch (LdapOperationException ex)
         {
-            checks.Add(new TestCheck(ex.Kind == LdapFailureKind.Tls ? "tls" : "bind", false, ex.Message));
+            checks.Add(new TestCheck(ex.Failure == LdapFailureKind.Tls ? "tls" : "bind", false, ex.Message));
             return Finish(report, checks, warnings, facts, null, authenticated: false, error: ex.Message, errorCode: ex.Code);
         }
 

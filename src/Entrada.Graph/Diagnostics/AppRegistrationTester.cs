@@ -1,7 +1,7 @@
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Graph.Client;
 using Entrada.Graph.Credentials;
 using Microsoft.Extensions.Logging;
@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Graph.Models;
 using AuthenticationFailedException = Entrada.Core.AuthenticationFailedException;
 
-namespace Entrada.Graph.Testing;
+namespace Entrada.Graph.Diagnostics;
 
 /// <summary>
 /// Tests an App Registration connection: a token (fresh, so newly granted permissions show),

@@ -1,11 +1,11 @@
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Graph.Client;
 using Entrada.Graph.Credentials;
 
-namespace Entrada.Graph.Testing;
+namespace Entrada.Graph.Diagnostics;
 
 /// <summary>
 /// Before a Graph action runs, reads the permissions in the connection's (cached) token — the
@@ -49,12 +49,15 @@ internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
         var consent = connection.Cloud.AdminConsentUrl(connection.TenantId ?? (delegated ? "organizations" : "?"), connection.ClientId ?? "?");
         var kind = delegated ? "Delegated" : "Application";
         var then = delegated
-            ? $"Then sign in again with 'entrada connections sign-in \"{connection.Name}\"'."
-            : $"Then run 'entrada connections test \"{connection.Name}\"'.";
+            ? "Then sign the connection in again, so that its token carries the new permission."
+            : "Then test the connection again: a new token carries the new permission.";
         throw new PermissionMissingException(
             $"Connection '{connection.Name}' cannot run '{action.Id}'. {readiness.Reason} "
             + $"An administrator adds it under the app registration's API permissions (Microsoft Graph → {kind} permissions) and grants admin consent, or opens {consent}. "
             + then,
-            requirement.IsMetBy(granted) ? readiness.MissingPermission : requirement.Least);
+            requirement.IsMetBy(granted) ? readiness.MissingPermission : requirement.Least)
+        {
+            Next = new NextStep(delegated ? NextStepKind.SignIn : NextStepKind.TestConnection, connection.Name),
+        };
     }
 }

@@ -1,11 +1,11 @@
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
-using Entrada.Core.Testing;
+using Entrada.Core.Diagnostics;
 using Entrada.Graph.Client;
 using Microsoft.Graph.Models;
 
-namespace Entrada.Graph.Testing;
+namespace Entrada.Graph.Diagnostics;
 
 /// <summary>
 /// What the App Registration and OAuth testers share: the tenant check, the readiness of every
@@ -88,8 +88,8 @@ internal static class GraphReadiness
                 : $"Check the app requests the Microsoft Graph {kind.ToLowerInvariant()} permissions it needs.",
             $"Select 'Grant admin consent for the tenant' (a Privileged Role Administrator, Cloud Application Administrator or Application Administrator can), or have such an administrator open {consentUrl} and accept.",
             delegated
-                ? $"Then sign in again with 'entrada connections sign-in \"{connection.Name}\"' and run 'entrada connections test \"{connection.Name}\"'."
-                : $"Run 'entrada connections test \"{connection.Name}\"' again: a new token carries the new permissions.",
+                ? $"Then sign connection '{connection.Name}' in again and test it: a new sign-in carries the new permissions."
+                : $"Test connection '{connection.Name}' again: a new token carries the new permissions.",
         ];
     }
 }
