@@ -16,7 +16,7 @@ internal static class IdentityEndpoints
         app.MapGet("/{tenant}/.well-known/openid-configuration", (HttpContext http, string tenant) => OpenIdConfigurationAsync(http, context, tenant));
         app.MapGet("/{tenant}/discovery/v2.0/keys", (HttpContext http, string tenant) => JwksAsync(http, context, tenant));
         app.MapGet("/{tenant}/discovery/keys", (HttpContext http, string tenant) => JwksAsync(http, context, tenant));
-        app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext http, string tenant) => token.HandleAsync(http, tenant));
+        app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext http, string tenant, CancellationToken cancellationToken) => token.HandleAsync(http, tenant, cancellationToken));
         app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (HttpContext http, string tenant) => pages.DeviceCodeAsync(http, tenant));
         app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant) => pages.AuthorizeGetAsync(http, tenant));
         app.MapPost("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant) => pages.AuthorizePostAsync(http, tenant));
@@ -32,7 +32,7 @@ internal static class IdentityEndpoints
         var tenantId = context.ResolveTenant(tenant);
         if (tenantId is null && !EmulatorContext.IsMultiTenantAlias(tenant))
         {
-            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow());
+            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow(), http.RequestAborted);
             return;
         }
 
@@ -84,7 +84,7 @@ internal static class IdentityEndpoints
         var tenantId = context.ResolveTenant(tenant);
         if (tenantId is null && !EmulatorContext.IsMultiTenantAlias(tenant))
         {
-            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow());
+            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow(), http.RequestAborted);
             return;
         }
 

@@ -41,10 +41,10 @@ internal sealed class SignInPages(EmulatorContext context)
                 throw new AadErrorException(new AadError(400, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."));
             }
 
-            var scopes = TokenEndpoint.ParseScopes(scope);
+            var scopes = DelegatedScopes.Parse(scope);
             foreach (var s in scopes)
             {
-                TokenEndpoint.GraphScope(s);
+                DelegatedScopes.GraphScope(s);
             }
 
             var grant = new DeviceCodeGrant
@@ -76,7 +76,7 @@ internal sealed class SignInPages(EmulatorContext context)
         }
         catch (AadErrorException e)
         {
-            await e.Error.WriteAsync(http, now);
+            await e.Error.WriteAsync(http, now, http.RequestAborted);
         }
     }
 
@@ -199,7 +199,7 @@ internal sealed class SignInPages(EmulatorContext context)
             string? graph;
             try
             {
-                graph = TokenEndpoint.GraphScope(scope);
+                graph = DelegatedScopes.GraphScope(scope);
             }
             catch (AadErrorException e)
             {
@@ -260,7 +260,7 @@ internal sealed class SignInPages(EmulatorContext context)
             return;
         }
 
-        var scopes = TokenEndpoint.ParseScopes(query["scope"].ToString() is { Length: > 0 } s ? s : "openid profile");
+        var scopes = DelegatedScopes.Parse(query["scope"].ToString() is { Length: > 0 } s ? s : "openid profile");
         var hidden = new Dictionary<string, string>();
         foreach (var name in (string[])["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "response_mode", "login_hint", "prompt"])
         {
@@ -285,7 +285,7 @@ internal sealed class SignInPages(EmulatorContext context)
 
         var state = Value(form, "state");
         var responseMode = Value(form, "response_mode") ?? "query";
-        var scopes = TokenEndpoint.ParseScopes(Value(form, "scope") ?? "openid profile");
+        var scopes = DelegatedScopes.Parse(Value(form, "scope") ?? "openid profile");
         if (Value(form, "action") != "accept")
         {
             await RedirectAsync(http, redirectUri!, responseMode, new() { ["error"] = "access_denied", ["error_subcode"] = "cancel", ["error_description"] = "AADSTS65004: User declined to consent to access the app.", ["state"] = state });
