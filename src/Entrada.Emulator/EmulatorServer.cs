@@ -140,10 +140,11 @@ public sealed class EmulatorServer : IAsyncDisposable
             });
         }
 
-        var pages = new SignInPages(context);
-        app.MapIdentityPlatform(context, pages);
+        var signIn = new SignInConsent(context);
+        var deviceLogin = new DeviceLoginPages(context, signIn);
+        app.MapIdentityPlatform(context, signIn, deviceLogin);
         app.MapGraph(context);
-        app.MapControl(context, pages);
+        app.MapControl(context, deviceLogin);
 
         try
         {

@@ -16,7 +16,7 @@ namespace Entrada.Emulator.Control;
 /// </summary>
 internal static class ControlApi
 {
-    public static void MapControl(this IEndpointRouteBuilder app, EmulatorContext context, SignInPages pages)
+    public static void MapControl(this IEndpointRouteBuilder app, EmulatorContext context, DeviceLoginPages deviceLogin)
     {
         var group = app.MapGroup("/_emulator");
         group.AddEndpointFilter(async (invocation, next) =>
@@ -114,7 +114,7 @@ internal static class ControlApi
         });
         group.MapPost("/devicecodes/{userCode}/{decision}", async (string userCode, string decision, HttpRequest request) =>
         {
-            var grant = pages.FindDeviceCode(userCode);
+            var grant = deviceLogin.FindDeviceCode(userCode);
             if (grant is null)
             {
                 return NotFound(userCode);
@@ -122,7 +122,7 @@ internal static class ControlApi
 
             if (decision == "deny")
             {
-                pages.Decline(grant);
+                deviceLogin.Decline(grant);
                 return Results.NoContent();
             }
 
@@ -133,7 +133,7 @@ internal static class ControlApi
 
             using var doc = await JsonDocument.ParseAsync(request.Body);
             var user = doc.RootElement.TryGetProperty("user", out var u) ? u.GetString() : null;
-            var failure = pages.Approve(grant, user, consent: true);
+            var failure = deviceLogin.Approve(grant, user, consent: true);
             return failure is null ? Results.NoContent() : Results.Json(new { error = failure.Error, message = $"AADSTS{failure.Code}: {failure.Description}" }, statusCode: 400);
         });
         group.MapPost("/apps/{clientId}/certificates", async (string clientId, HttpRequest request) =>
