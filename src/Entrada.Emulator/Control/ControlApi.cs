@@ -16,6 +16,9 @@ namespace Entrada.Emulator.Control;
 /// </summary>
 internal static class ControlApi
 {
+    /// <summary>camelCase JSON for the control API's answers.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public static void MapControl(this IEndpointRouteBuilder app, EmulatorContext context, DeviceLoginPages deviceLogin)
     {
         var group = app.MapGroup("/_emulator");
@@ -38,7 +41,7 @@ internal static class ControlApi
         });
 
         group.MapGet("/state", () => Results.Text(context.State.DescribeJson(), "application/json"));
-        group.MapGet("/users/{id}", (string id) => context.State.FindUser(id) is { } user ? Results.Json(user, EmulatorState.JsonOptions) : NotFound(id));
+        group.MapGet("/users/{id}", (string id) => context.State.FindUser(id) is { } user ? Results.Json(user, Json) : NotFound(id));
         group.MapPatch("/users/{id}", async (string id, HttpRequest request) =>
         {
             using var doc = await JsonDocument.ParseAsync(request.Body);
@@ -71,10 +74,10 @@ internal static class ControlApi
                 return Results.Json(new { error = "invalid_request", message = e.Message }, statusCode: 400);
             }
 
-            return Results.Json(context.State.FindUser(id), EmulatorState.JsonOptions);
+            return Results.Json(context.State.FindUser(id), Json);
         });
         group.MapGet("/groups/{id}", (string id) => context.State.GetGroupMemberIds(id) is { } members
-            ? Results.Json(new { id, memberIds = members }, EmulatorState.JsonOptions)
+            ? Results.Json(new { id, memberIds = members }, Json)
             : NotFound(id));
         group.MapPost("/users/{id}/revokeSignInSessions", (string id) => context.State.RevokeSignInSessions(id) ? Results.NoContent() : NotFound(id));
         group.MapPost("/faults", async (HttpRequest request) =>

@@ -221,7 +221,7 @@ internal static class QueryEngine
         if (order is null && rules.SeqOrdered && !wantCount && skip == 0)
         {
             // Fast path: walk from the token's position, stop once a page and one more item are found.
-            var start = token is null ? 0 : EmulatorState.IndexOfSeq(ToList(items), DecodeToken(token, 'S'));
+            var start = token is null ? 0 : SeqOrder.IndexOf(ToList(items), DecodeToken(token, 'S'));
             for (var i = start; i < items.Count; i++)
             {
                 if (!Matches(items[i]))
