@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Entrada.Emulator.Control;
 using Entrada.Emulator.Graph;
+using Entrada.Emulator.Graph.Batch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
