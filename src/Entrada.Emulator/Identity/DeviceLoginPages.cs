@@ -130,7 +130,6 @@ internal sealed class DeviceLoginPages(EmulatorContext context, SignInConsent si
             if (failure is not null)
             {
                 grant.Status = DeviceCodeStatus.Declined;
-                grant.Failure = failure;
                 return failure;
             }
 
