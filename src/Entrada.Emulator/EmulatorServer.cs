@@ -68,7 +68,7 @@ public sealed class EmulatorServer : IAsyncDisposable
     /// <summary>The key that authorises the control API under <c>/_emulator/</c>.</summary>
     public string ControlKey => _context.ControlKey;
 
-    /// <summary>The app registrations at start: <c>demo</c> (every permission of the action table) and <c>no-consent</c> (none), plus any from the seed.</summary>
+    /// <summary>The app registrations at start: <c>demo</c> (every application permission Entrada's actions ask for) and <c>no-consent</c> (none), plus any from the seed.</summary>
     public IReadOnlyList<EmulatorApp> Apps { get; }
 
     /// <summary>The tenant's data, for tests in the same process.</summary>
@@ -140,10 +140,11 @@ public sealed class EmulatorServer : IAsyncDisposable
             });
         }
 
-        var pages = new SignInPages(context);
-        app.MapIdentityPlatform(context, pages);
+        var signIn = new SignInConsent(context);
+        var deviceLogin = new DeviceLoginPages(context, signIn);
+        app.MapIdentityPlatform(context, signIn, deviceLogin);
         app.MapGraph(context);
-        app.MapControl(context, pages);
+        app.MapControl(context, deviceLogin);
 
         try
         {

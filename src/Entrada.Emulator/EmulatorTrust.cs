@@ -25,18 +25,6 @@ public static class EmulatorTrust
         };
     }
 
-    /// <summary>Creates an <see cref="HttpClientHandler"/> whose server-certificate validation trusts only <paramref name="caCertificate"/>.</summary>
-    /// <param name="caCertificate">The CA to trust, e.g. <see cref="EmulatorServer.CaCertificate"/>.</param>
-    /// <returns>A new handler; the caller owns it.</returns>
-    public static HttpClientHandler CreateHttpClientHandler(X509Certificate2 caCertificate)
-    {
-        ArgumentNullException.ThrowIfNull(caCertificate);
-        return new HttpClientHandler
-        {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) => Validate(caCertificate, certificate, errors),
-        };
-    }
-
     /// <summary>
     /// Checks a server certificate against exactly <paramref name="caCertificate"/>: usable directly as a
     /// <see cref="RemoteCertificateValidationCallback"/> body.

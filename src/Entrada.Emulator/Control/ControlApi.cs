@@ -16,7 +16,10 @@ namespace Entrada.Emulator.Control;
 /// </summary>
 internal static class ControlApi
 {
-    public static void MapControl(this IEndpointRouteBuilder app, EmulatorContext context, SignInPages pages)
+    /// <summary>camelCase JSON for the control API's answers.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void MapControl(this IEndpointRouteBuilder app, EmulatorContext context, DeviceLoginPages deviceLogin)
     {
         var group = app.MapGroup("/_emulator");
         group.AddEndpointFilter(async (invocation, next) =>
@@ -38,7 +41,7 @@ internal static class ControlApi
         });
 
         group.MapGet("/state", () => Results.Text(context.State.DescribeJson(), "application/json"));
-        group.MapGet("/users/{id}", (string id) => context.State.FindUser(id) is { } user ? Results.Json(user, EmulatorState.JsonOptions) : NotFound(id));
+        group.MapGet("/users/{id}", (string id) => context.State.FindUser(id) is { } user ? Results.Json(user, Json) : NotFound(id));
         group.MapPatch("/users/{id}", async (string id, HttpRequest request) =>
         {
             using var doc = await JsonDocument.ParseAsync(request.Body);
@@ -71,10 +74,10 @@ internal static class ControlApi
                 return Results.Json(new { error = "invalid_request", message = e.Message }, statusCode: 400);
             }
 
-            return Results.Json(context.State.FindUser(id), EmulatorState.JsonOptions);
+            return Results.Json(context.State.FindUser(id), Json);
         });
         group.MapGet("/groups/{id}", (string id) => context.State.GetGroupMemberIds(id) is { } members
-            ? Results.Json(new { id, memberIds = members }, EmulatorState.JsonOptions)
+            ? Results.Json(new { id, memberIds = members }, Json)
             : NotFound(id));
         group.MapPost("/users/{id}/revokeSignInSessions", (string id) => context.State.RevokeSignInSessions(id) ? Results.NoContent() : NotFound(id));
         group.MapPost("/faults", async (HttpRequest request) =>
@@ -114,7 +117,7 @@ internal static class ControlApi
         });
         group.MapPost("/devicecodes/{userCode}/{decision}", async (string userCode, string decision, HttpRequest request) =>
         {
-            var grant = pages.FindDeviceCode(userCode);
+            var grant = deviceLogin.FindDeviceCode(userCode);
             if (grant is null)
             {
                 return NotFound(userCode);
@@ -122,7 +125,7 @@ internal static class ControlApi
 
             if (decision == "deny")
             {
-                pages.Decline(grant);
+                deviceLogin.Decline(grant);
                 return Results.NoContent();
             }
 
@@ -133,7 +136,7 @@ internal static class ControlApi
 
             using var doc = await JsonDocument.ParseAsync(request.Body);
             var user = doc.RootElement.TryGetProperty("user", out var u) ? u.GetString() : null;
-            var failure = pages.Approve(grant, user, consent: true);
+            var failure = deviceLogin.Approve(grant, user, consent: true);
             return failure is null ? Results.NoContent() : Results.Json(new { error = failure.Error, message = $"AADSTS{failure.Code}: {failure.Description}" }, statusCode: 400);
         });
         group.MapPost("/apps/{clientId}/certificates", async (string clientId, HttpRequest request) =>

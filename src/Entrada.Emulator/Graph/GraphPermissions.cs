@@ -37,7 +37,7 @@ internal enum GraphOperation
 /// <summary>
 /// The permission table, in one place: for each operation the least-privileged permission first,
 /// then the higher ones that also suffice (Microsoft Graph's per-API "Permissions" sections; the
-/// least-privileged application permissions match DESIGN.md's action table). Delegated tokens are
+/// least-privileged application permissions are the ones Entrada's actions ask for). Delegated tokens are
 /// checked against the delegated permissions of the same names.
 /// </summary>
 internal static class GraphPermissions
@@ -75,8 +75,8 @@ internal static class GraphPermissions
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
     };
 
-    /// <summary>Every application permission of DESIGN.md's action table: what the <c>demo</c> app is granted.</summary>
-    public static readonly string[] DesignApplicationPermissions =
+    /// <summary>Every application permission Entrada's actions ask for: what the <c>demo</c> app is granted.</summary>
+    public static readonly string[] DemoApplicationPermissions =
     [
         "User.Read.All", "User.ReadWrite.All", "User.EnableDisableAccount.All", "User.ManageIdentities.All", "User.RevokeSessions.All",
         "Directory.Read.All", "GroupMember.Read.All", "Group.Create", "Group.ReadWrite.All", "GroupMember.ReadWrite.All",

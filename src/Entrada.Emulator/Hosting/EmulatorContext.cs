@@ -1,5 +1,6 @@
 using Entrada.Emulator.Control;
 using Entrada.Emulator.Identity;
+using Entrada.Emulator.State;
 using Entrada.Emulator.Throttling;
 using Microsoft.Extensions.Logging;
 

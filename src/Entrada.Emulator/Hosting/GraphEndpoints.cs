@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Entrada.Emulator.Control;
 using Entrada.Emulator.Graph;
+using Entrada.Emulator.Graph.Batch;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -15,10 +16,10 @@ internal static class GraphEndpoints
     {
         var graph = new GraphApi(context);
         var batch = new BatchApi(graph, context.Time);
-        app.Map("/v1.0/{**path}", http => HandleAsync(http, context, graph, batch));
+        app.Map("/v1.0/{**path}", http => HandleAsync(http, context, graph, batch, http.RequestAborted));
     }
 
-    private static async Task HandleAsync(HttpContext http, EmulatorContext context, GraphApi graph, BatchApi batch)
+    private static async Task HandleAsync(HttpContext http, EmulatorContext context, GraphApi graph, BatchApi batch, CancellationToken cancellationToken)
     {
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString);
         var target = raw.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase) ? raw[5..] : raw;
@@ -30,12 +31,12 @@ internal static class GraphEndpoints
             {
                 try
                 {
-                    document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                    document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: cancellationToken);
                 }
                 catch (JsonException)
                 {
                     var bad = GraphRequest.Create(http.Request.Method, target, headers, null);
-                    await WriteAsync(http, GraphException.Write(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", bad, context.Time.GetUtcNow()));
+                    await WriteAsync(http, GraphException.Write(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", bad, context.Time.GetUtcNow()), cancellationToken);
                     return;
                 }
             }
@@ -51,13 +52,13 @@ internal static class GraphEndpoints
                     return;
                 }
 
-                await WriteAsync(http, FaultResponse(request, fault, context.Time.GetUtcNow()));
+                await WriteAsync(http, FaultResponse(request, fault, context.Time.GetUtcNow()), cancellationToken);
                 return;
             }
 
             var response = request.Segments is ["$batch"] ? batch.Execute(request) : graph.Execute(request);
             LogMessages.GraphRequest(context.Logger, request.Method, target, response.Status, request.RequestId);
-            await WriteAsync(http, response);
+            await WriteAsync(http, response, cancellationToken);
         }
         finally
         {
@@ -84,7 +85,7 @@ internal static class GraphEndpoints
         return response;
     }
 
-    private static async Task WriteAsync(HttpContext http, GraphResponse response)
+    private static async Task WriteAsync(HttpContext http, GraphResponse response, CancellationToken cancellationToken)
     {
         http.Response.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
@@ -96,7 +97,7 @@ internal static class GraphEndpoints
         {
             http.Response.ContentType = response.ContentType;
             http.Response.ContentLength = body.Length;
-            await http.Response.Body.WriteAsync(body, http.RequestAborted);
+            await http.Response.Body.WriteAsync(body, cancellationToken);
         }
     }
 }

@@ -41,7 +41,7 @@ internal sealed record AadError(int Status, string Error, int Code, string Descr
 
     public static string Timestamp(DateTimeOffset now) => now.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    public async Task WriteAsync(HttpContext context, DateTimeOffset now)
+    public async Task WriteAsync(HttpContext context, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var traceId = Guid.NewGuid().ToString();
         var correlationId = context.Request.Headers["client-request-id"].FirstOrDefault() is { } c && Guid.TryParse(c, out _) ? c : Guid.NewGuid().ToString();
@@ -66,7 +66,7 @@ internal sealed record AadError(int Status, string Error, int Code, string Descr
         }
 
         writer.WriteEndObject();
-        await writer.FlushAsync(context.RequestAborted);
+        await writer.FlushAsync(cancellationToken);
     }
 }
 

@@ -38,9 +38,6 @@ internal sealed class DeviceCodeGrant
     public string? UserId { get; set; }
 
     public bool Redeemed { get; set; }
-
-    /// <summary>Why sign-in failed on the device-login page (e.g. consent), answered to the polling client.</summary>
-    public AadError? Failure { get; set; }
 }
 
 /// <summary>Authorization codes, refresh tokens and device codes in flight (guarded by the state's lock).</summary>

@@ -9,30 +9,32 @@ namespace Entrada.Emulator.Identity;
 /// <summary>Maps the identity platform v2.0 endpoints under <c>/{tenant}/</c>.</summary>
 internal static class IdentityEndpoints
 {
-    public static void MapIdentityPlatform(this IEndpointRouteBuilder app, EmulatorContext context, SignInPages pages)
+    public static void MapIdentityPlatform(this IEndpointRouteBuilder app, EmulatorContext context, SignInConsent signIn, DeviceLoginPages deviceLogin)
     {
         var token = new TokenEndpoint(context);
-        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext http, string tenant) => OpenIdConfigurationAsync(http, context, tenant));
-        app.MapGet("/{tenant}/.well-known/openid-configuration", (HttpContext http, string tenant) => OpenIdConfigurationAsync(http, context, tenant));
-        app.MapGet("/{tenant}/discovery/v2.0/keys", (HttpContext http, string tenant) => JwksAsync(http, context, tenant));
-        app.MapGet("/{tenant}/discovery/keys", (HttpContext http, string tenant) => JwksAsync(http, context, tenant));
-        app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext http, string tenant) => token.HandleAsync(http, tenant));
-        app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (HttpContext http, string tenant) => pages.DeviceCodeAsync(http, tenant));
-        app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant) => pages.AuthorizeGetAsync(http, tenant));
-        app.MapPost("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant) => pages.AuthorizePostAsync(http, tenant));
-        app.MapGet("/devicelogin", (HttpContext http) => pages.DeviceLoginGetAsync(http));
-        app.MapPost("/devicelogin", (HttpContext http) => pages.DeviceLoginPostAsync(http));
-        app.MapGet("/{tenant}/adminconsent", (HttpContext http, string tenant) => pages.AdminConsentGetAsync(http, tenant));
-        app.MapPost("/{tenant}/adminconsent", (HttpContext http, string tenant) => pages.AdminConsentPostAsync(http, tenant));
-        app.MapGet("/{tenant}/v2.0/adminconsent", (HttpContext http, string tenant) => pages.AdminConsentGetAsync(http, tenant));
+        var authorize = new AuthorizePages(context, signIn);
+        var adminConsent = new AdminConsentPages(context, signIn);
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext http, string tenant, CancellationToken cancellationToken) => OpenIdConfigurationAsync(http, context, tenant, cancellationToken));
+        app.MapGet("/{tenant}/.well-known/openid-configuration", (HttpContext http, string tenant, CancellationToken cancellationToken) => OpenIdConfigurationAsync(http, context, tenant, cancellationToken));
+        app.MapGet("/{tenant}/discovery/v2.0/keys", (HttpContext http, string tenant, CancellationToken cancellationToken) => JwksAsync(http, context, tenant, cancellationToken));
+        app.MapGet("/{tenant}/discovery/keys", (HttpContext http, string tenant, CancellationToken cancellationToken) => JwksAsync(http, context, tenant, cancellationToken));
+        app.MapPost("/{tenant}/oauth2/v2.0/token", (HttpContext http, string tenant, CancellationToken cancellationToken) => token.HandleAsync(http, tenant, cancellationToken));
+        app.MapPost("/{tenant}/oauth2/v2.0/devicecode", (HttpContext http, string tenant, CancellationToken cancellationToken) => deviceLogin.DeviceCodeAsync(http, tenant, cancellationToken));
+        app.MapGet("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant, CancellationToken cancellationToken) => authorize.GetAsync(http, tenant, cancellationToken));
+        app.MapPost("/{tenant}/oauth2/v2.0/authorize", (HttpContext http, string tenant, CancellationToken cancellationToken) => authorize.PostAsync(http, tenant, cancellationToken));
+        app.MapGet("/devicelogin", (HttpContext http, CancellationToken cancellationToken) => deviceLogin.DeviceLoginGetAsync(http, cancellationToken));
+        app.MapPost("/devicelogin", (HttpContext http, CancellationToken cancellationToken) => deviceLogin.DeviceLoginPostAsync(http, cancellationToken));
+        app.MapGet("/{tenant}/adminconsent", (HttpContext http, string tenant, CancellationToken cancellationToken) => adminConsent.GetAsync(http, tenant, cancellationToken));
+        app.MapPost("/{tenant}/adminconsent", (HttpContext http, string tenant, CancellationToken cancellationToken) => adminConsent.PostAsync(http, tenant, cancellationToken));
+        app.MapGet("/{tenant}/v2.0/adminconsent", (HttpContext http, string tenant, CancellationToken cancellationToken) => adminConsent.GetAsync(http, tenant, cancellationToken));
     }
 
-    private static async Task OpenIdConfigurationAsync(HttpContext http, EmulatorContext context, string tenant)
+    private static async Task OpenIdConfigurationAsync(HttpContext http, EmulatorContext context, string tenant, CancellationToken cancellationToken)
     {
         var tenantId = context.ResolveTenant(tenant);
         if (tenantId is null && !EmulatorContext.IsMultiTenantAlias(tenant))
         {
-            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow());
+            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow(), cancellationToken);
             return;
         }
 
@@ -79,12 +81,12 @@ internal static class IdentityEndpoints
         w.WriteEndArray();
     }
 
-    private static async Task JwksAsync(HttpContext http, EmulatorContext context, string tenant)
+    private static async Task JwksAsync(HttpContext http, EmulatorContext context, string tenant, CancellationToken cancellationToken)
     {
         var tenantId = context.ResolveTenant(tenant);
         if (tenantId is null && !EmulatorContext.IsMultiTenantAlias(tenant))
         {
-            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow());
+            await AadError.UnknownTenant(tenant).WriteAsync(http, context.Time.GetUtcNow(), cancellationToken);
             return;
         }
 

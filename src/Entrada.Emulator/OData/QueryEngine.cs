@@ -7,37 +7,6 @@ using Entrada.Emulator.State;
 
 namespace Entrada.Emulator.OData;
 
-/// <summary>What a collection allows, following Graph's rules for that resource.</summary>
-internal sealed record CollectionRules
-{
-    /// <summary>Directory objects: ne/not/endsWith/$search/$count and sorting with a filter need an advanced query.</summary>
-    public bool DirectoryObjects { get; init; } = true;
-
-    public bool AllowTop { get; init; } = true;
-
-    public bool AllowSkip { get; init; }
-
-    public bool AllowFilter { get; init; } = true;
-
-    public bool AllowOrderBy { get; init; } = true;
-
-    public bool AllowSearch { get; init; } = true;
-
-    /// <summary>Items are in ascending <see cref="Entity.Seq"/> order, so <c>$skiptoken</c> can name a sequence.</summary>
-    public bool SeqOrdered { get; init; }
-
-    public int DefaultPageSize { get; init; } = 100;
-
-    public int MaxPageSize { get; init; } = 999;
-
-    /// <summary>Write <c>@odata.type</c> on each item (polymorphic collections such as members).</summary>
-    public bool Polymorphic { get; init; }
-
-    public static readonly CollectionRules TopLevel = new() { SeqOrdered = true };
-    public static readonly CollectionRules Links = new() { Polymorphic = true };
-    public static readonly CollectionRules CastLinks = new();
-}
-
 /// <summary>Serves entities and collections with <c>$select</c>, <c>$filter</c>, <c>$search</c>, <c>$orderby</c>, <c>$top</c>, <c>$count</c> and paging.</summary>
 internal static class QueryEngine
 {
@@ -186,8 +155,8 @@ internal static class QueryEngine
             }
         }
 
-        var search = ParseSearch<T>(request, rules, schemas);
-        var order = ParseOrderBy<T>(request, rules, schemas, advanced, filters is not null || search is not null);
+        var search = SearchParser.Parse<T>(request, rules, schemas);
+        var order = OrderByParser.Parse<T>(request, rules, schemas, advanced, filters is not null || search is not null);
         if (q.ContainsKey("$skip") && !rules.AllowSkip)
         {
             throw GraphException.Unsupported("'$skip' is not supported by the service.");
@@ -221,7 +190,7 @@ internal static class QueryEngine
         if (order is null && rules.SeqOrdered && !wantCount && skip == 0)
         {
             // Fast path: walk from the token's position, stop once a page and one more item are found.
-            var start = token is null ? 0 : EmulatorState.IndexOfSeq(ToList(items), DecodeToken(token, 'S'));
+            var start = token is null ? 0 : SeqOrder.IndexOf(ToList(items), DecodeToken(token, 'S'));
             for (var i = start; i < items.Count; i++)
             {
                 if (!Matches(items[i]))
@@ -356,159 +325,4 @@ internal static class QueryEngine
 
         return sb.Append("$skiptoken=").Append(token).ToString();
     }
-
-    private static Func<T, bool>? ParseSearch<T>(GraphRequest request, CollectionRules rules, IReadOnlyList<EntitySchema> schemas)
-        where T : Entity
-    {
-        if (!request.Query.TryGetValue("$search", out var text) || text.Length == 0)
-        {
-            return null;
-        }
-
-        if (!rules.AllowSearch)
-        {
-            throw GraphException.Unsupported("This resource does not support $search.");
-        }
-
-        if (rules.DirectoryObjects && !request.IsEventual)
-        {
-            throw GraphException.Unsupported("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
-        }
-
-        // "a:b" OR "c:d" AND "e:f": AND binds tighter than OR.
-        var groups = new List<List<(string Property, string Term)>> { new() };
-        var i = 0;
-        while (i < text.Length)
-        {
-            if (char.IsWhiteSpace(text[i]))
-            {
-                i++;
-                continue;
-            }
-
-            if (text[i] == '"')
-            {
-                var end = text.IndexOf('"', i + 1);
-                if (end < 0)
-                {
-                    throw GraphException.BadRequest("Syntax error: the $search clause has an unclosed quote.");
-                }
-
-                var clause = text[(i + 1)..end];
-                var colon = clause.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    throw GraphException.BadRequest($"Syntax error: character '\"' is not valid at position {i} in '{text}'. A $search clause is \"property:value\".");
-                }
-
-                var property = clause[..colon];
-                if (!schemas.Any(s => s.TryGet(property, out var p) && p.Searchable))
-                {
-                    throw GraphException.BadRequest($"Invalid search property '{property}'.");
-                }
-
-                groups[^1].Add((property, clause[(colon + 1)..]));
-                i = end + 1;
-                continue;
-            }
-
-            var word = new string([.. text.Skip(i).TakeWhile(c => !char.IsWhiteSpace(c))]);
-            if (word.Equals("OR", StringComparison.Ordinal))
-            {
-                groups.Add([]);
-            }
-            else if (!word.Equals("AND", StringComparison.Ordinal))
-            {
-                throw GraphException.BadRequest($"Syntax error: '{word}' is not valid in '{text}'. A $search clause is \"property:value\".");
-            }
-
-            i += word.Length;
-        }
-
-        return item => groups.Any(g => g.Count > 0 && g.All(t => SearchMatches(item, t.Property, t.Term)));
-    }
-
-    private static bool SearchMatches(Entity item, string property, string term)
-    {
-        if (!item.Schema.TryGet(property, out var p) || item.Get(p) is not string value)
-        {
-            return false;
-        }
-
-        // Graph tokenises on spaces, punctuation and case changes; a term matches the start of a token.
-        if (value.StartsWith(term, StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        for (var i = 1; i < value.Length; i++)
-        {
-            if (!char.IsLetterOrDigit(value[i - 1]) && value.AsSpan(i).StartsWith(term, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static Func<IEnumerable<T>, IEnumerable<T>>? ParseOrderBy<T>(GraphRequest request, CollectionRules rules, IReadOnlyList<EntitySchema> schemas, bool advanced, bool filtered)
-        where T : Entity
-    {
-        if (!request.Query.TryGetValue("$orderby", out var text) || text.Length == 0)
-        {
-            return null;
-        }
-
-        if (!rules.AllowOrderBy)
-        {
-            throw GraphException.Unsupported("Sorting not supported for current query.");
-        }
-
-        if (rules.DirectoryObjects && filtered && !advanced)
-        {
-            throw GraphException.Unsupported("Sorting not supported for current query.");
-        }
-
-        var keys = new List<(string Name, bool Descending)>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var bits = part.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var name = bits[0];
-            var descending = bits.Length > 1 && bits[1].Equals("desc", StringComparison.OrdinalIgnoreCase);
-            var known = schemas.Select(s => s.TryGet(name, out var p) ? p : null).FirstOrDefault(p => p is not null);
-            if (known is null)
-            {
-                throw GraphException.BadRequest($"Could not find a property named '{name}' on type '{schemas[0].TypeName}'.");
-            }
-
-            if (!known.Sortable && !(advanced && known.Kind is PropertyKind.String or PropertyKind.DateTime))
-            {
-                throw GraphException.Unsupported($"Sorting not supported for current query: '{name}' is not a sortable property.");
-            }
-
-            keys.Add((name, descending));
-        }
-
-        return source =>
-        {
-            IOrderedEnumerable<T>? ordered = null;
-            foreach (var (name, descending) in keys)
-            {
-                Func<T, string> key = e => e.Schema.TryGet(name, out var p) ? SortKey(e.Get(p)) : string.Empty;
-                ordered = ordered is null
-                    ? descending ? source.OrderByDescending(key, StringComparer.OrdinalIgnoreCase) : source.OrderBy(key, StringComparer.OrdinalIgnoreCase)
-                    : descending ? ordered.ThenByDescending(key, StringComparer.OrdinalIgnoreCase) : ordered.ThenBy(key, StringComparer.OrdinalIgnoreCase);
-            }
-
-            return ordered!.ThenBy(e => e.Seq);
-        };
-    }
-
-    private static string SortKey(object? value) => value switch
-    {
-        null => string.Empty,
-        DateTimeOffset d => PropertyValues.FormatDate(d),
-        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty,
-    };
 }

@@ -1,32 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Entrada.Emulator.OData;
-using Entrada.Emulator.State;
 
-namespace Entrada.Emulator;
-
-/// <summary>A user of the emulated tenant as tests see it (a snapshot; changing it changes nothing).</summary>
-/// <param name="Id">Object ID.</param>
-/// <param name="UserPrincipalName">UPN (guests carry <c>#EXT#</c>).</param>
-/// <param name="DisplayName">Display name.</param>
-/// <param name="UserType"><c>Member</c> or <c>Guest</c>.</param>
-/// <param name="AccountEnabled">Whether sign-in is allowed.</param>
-/// <param name="SkuIds">Assigned licence SKU IDs.</param>
-/// <param name="SignInSessionsValidFrom">Refresh tokens issued before this are revoked.</param>
-/// <param name="RiskLevel">Identity Protection risk level, or <see langword="null"/> when the user was never risky.</param>
-/// <param name="RiskState">Identity Protection risk state, or <see langword="null"/>.</param>
-/// <param name="GroupIds">IDs of the groups the user is a direct member of.</param>
-public sealed record EmulatedUser(
-    string Id,
-    string UserPrincipalName,
-    string? DisplayName,
-    string UserType,
-    bool AccountEnabled,
-    IReadOnlyList<string> SkuIds,
-    DateTimeOffset? SignInSessionsValidFrom,
-    string? RiskLevel,
-    string? RiskState,
-    IReadOnlyList<string> GroupIds);
+namespace Entrada.Emulator.State;
 
 /// <summary>
 /// The emulated tenant's data. Every member is thread-safe: public methods take the state's lock
@@ -422,7 +397,7 @@ public sealed class EmulatorState
         {
             case UserObject user:
                 UsersByUpn.Remove(user.UserPrincipalName);
-                RemoveBySeq(Users, user);
+                SeqOrder.Remove(Users, user);
                 if (RiskyUsers.TryGetValue(user.Id, out var risky))
                 {
                     risky.Entity.Set("isDeleted", PropertyValues.Box(true));
@@ -436,7 +411,7 @@ public sealed class EmulatorState
                     group.RemoveMember(member);
                 }
 
-                RemoveBySeq(Groups, group);
+                SeqOrder.Remove(Groups, group);
                 break;
             case RoleObject role:
                 Roles.Remove(role);
@@ -491,42 +466,4 @@ public sealed class EmulatorState
         item.Set("activity", new JsonObject { ["riskEventTypes"] = riskState == "atRisk" ? new JsonArray("unfamiliarFeatures") : new JsonArray(), ["detail"] = riskDetail });
         record.History.Add(item);
     }
-
-    /// <summary>Removes an entity from a list kept in insertion order, by binary search on its sequence.</summary>
-    internal static void RemoveBySeq<T>(List<T> list, T entity)
-        where T : Entity
-    {
-        var index = IndexOfSeq(list, entity.Seq);
-        if (index >= 0 && index < list.Count && ReferenceEquals(list[index], entity))
-        {
-            list.RemoveAt(index);
-        }
-        else
-        {
-            list.Remove(entity);
-        }
-    }
-
-    /// <summary>The index of the first entity whose sequence is at least <paramref name="seq"/>.</summary>
-    internal static int IndexOfSeq<T>(List<T> list, long seq)
-        where T : Entity
-    {
-        int lo = 0, hi = list.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (list[mid].Seq < seq)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
-    }
-
-    internal static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web);
 }

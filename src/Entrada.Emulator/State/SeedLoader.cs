@@ -208,7 +208,7 @@ internal static class SeedLoader
         };
         app.Secrets.Add(new ClientSecret(String(element, "clientSecret") ?? TenantGenerator.NewSecret(), time.GetUtcNow().AddYears(2)));
         var permissions = element.TryGetProperty("permissions", out var p) ? p.EnumerateArray().Select(x => x.GetString()!).ToList() : [];
-        app.RequestedApplicationPermissions.UnionWith(element.TryGetProperty("requestedPermissions", out var rp) ? rp.EnumerateArray().Select(x => x.GetString()!) : GraphPermissions.DesignApplicationPermissions);
+        app.RequestedApplicationPermissions.UnionWith(element.TryGetProperty("requestedPermissions", out var rp) ? rp.EnumerateArray().Select(x => x.GetString()!) : GraphPermissions.DemoApplicationPermissions);
         app.GrantedApplicationPermissions.UnionWith(permissions);
         app.AdminConsentedScopes.UnionWith(permissions);
         if (permissions.Count > 0)

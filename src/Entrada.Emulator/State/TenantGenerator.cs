@@ -445,7 +445,7 @@ internal sealed class TenantGenerator
         {
             var demo = new AppRegistration { Name = "demo", ClientId = NextGuid(), ObjectId = NextGuid(), IsPublicClient = true };
             demo.Secrets.Add(new ClientSecret(NewSecret(), time.AddYears(2)));
-            foreach (var permission in GraphPermissions.DesignApplicationPermissions)
+            foreach (var permission in GraphPermissions.DemoApplicationPermissions)
             {
                 demo.RequestedApplicationPermissions.Add(permission);
                 demo.GrantedApplicationPermissions.Add(permission);
@@ -465,7 +465,7 @@ internal sealed class TenantGenerator
         {
             var none = new AppRegistration { Name = "no-consent", ClientId = NextGuid(), ObjectId = NextGuid(), IsPublicClient = true };
             none.Secrets.Add(new ClientSecret(NewSecret(), time.AddYears(2)));
-            foreach (var permission in GraphPermissions.DesignApplicationPermissions)
+            foreach (var permission in GraphPermissions.DemoApplicationPermissions)
             {
                 none.RequestedApplicationPermissions.Add(permission);
             }

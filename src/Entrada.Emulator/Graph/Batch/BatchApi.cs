@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Entrada.Emulator.Graph;
+namespace Entrada.Emulator.Graph.Batch;
 
 /// <summary><c>POST /v1.0/$batch</c>: up to 20 requests, <c>dependsOn</c>, 424 on a failed dependency, each throttled on its own.</summary>
 internal sealed class BatchApi(GraphApi graph, TimeProvider time)
