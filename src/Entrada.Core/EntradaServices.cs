@@ -33,6 +33,7 @@ public static class EntradaServices
         services.AddSingleton<Jobs.JobStore>();
         services.AddSingleton<Runs.RunStore>();
         services.AddSingleton<Runs.RunService>();
+        services.AddSingleton<Keys.ApiKeyStore>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

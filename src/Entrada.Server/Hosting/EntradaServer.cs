@@ -8,7 +8,7 @@ using Entrada.Ldap;
 using Entrada.Server.Apis;
 using Entrada.Server.Authentication;
 using Entrada.Server.Demo;
-using Entrada.Server.Keys;
+using Entrada.Core.Keys;
 using Entrada.Server.OAuth;
 using Entrada.Server.Pages;
 using Entrada.Server.Pages.Connections;
@@ -176,7 +176,6 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddEntradaGraph();
         services.AddEntradaLdap();
         services.AddSingleton(settings);
-        services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<DraftSecrets>();
         services.AddSingleton<WebSignIns>();
         services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));

@@ -1,5 +1,5 @@
 using Entrada.Server.Authentication;
-using Entrada.Server.Keys;
+using Entrada.Core.Keys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 

@@ -111,7 +111,8 @@ public sealed class ActionContractTests : IDisposable
         var ex = Should.Throw<UnknownActionException>(() => Catalog.Get("test.gret"));
         ex.CloseMatches.ShouldContain("test.greet");
         ex.Message.ShouldStartWith("There is no action 'test.gret'. Did you mean 'test.greet'");
-        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
+        ex.Kind.ShouldBe(ErrorKind.NotFound);
+        ex.Next.ShouldBe(new NextStep(NextStepKind.ListActions));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using Entrada.Core.Secrets;
 using Entrada.Core.Tests.Support;
 
@@ -57,6 +58,8 @@ public sealed class SecretProtectorTests : IDisposable
         var payload = new SecretProtector(_temp.Home).Protect("p", new Dictionary<string, Secret> { ["a"] = new("x") });
         Directory.Delete(_temp.Home.KeysPath, recursive: true);
         var ex = Should.Throw<SecretsUnreadableException>(() => new SecretProtector(_temp.Home).Unprotect("p", payload));
-        ex.Message.ShouldContain("set the secret again with 'entrada connections update'");
+        ex.Message.ShouldContain("set the connection's secret again");
+        ex.Next.ShouldBe(new NextStep(NextStepKind.UpdateConnection));
+        ex.Kind.ShouldBe(ErrorKind.Configuration);
     }
 }

@@ -1,3 +1,4 @@
+using Entrada.Core;
 using System.Text;
 using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
@@ -55,7 +56,9 @@ public sealed class ConnectionStoreTests : IDisposable
     public async Task Get_OfAnUnknownName_SaysHowToListThem()
     {
         var ex = await Should.ThrowAsync<ConnectionNotFoundException>(() => _store.GetAsync("nope", default));
-        ex.Message.ShouldBe("There is no connection named 'nope'. List them with 'entrada connections list'.");
+        ex.Message.ShouldBe("There is no connection named 'nope'.");
+        ex.Kind.ShouldBe(ErrorKind.NotFound);
+        ex.Next.ShouldBe(new NextStep(NextStepKind.ListConnections));
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public sealed class EveryActionTests(GraphFixture fixture) : IClassFixture<Graph
     {
         var failure = await Should.ThrowAsync<GraphRequestException>(() => fixture.RunAsync(id, "every", System.Text.Json.Nodes.JsonNode.Parse(input)));
         failure.Status.ShouldBe(404);
-        failure.Kind.ShouldBe(ErrorKind.RemoteFailure);
+        failure.Kind.ShouldBe(ErrorKind.RemoteNotFound);
         failure.Message.ShouldContain(named);
     }
 

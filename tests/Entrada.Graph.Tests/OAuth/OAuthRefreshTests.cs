@@ -40,7 +40,8 @@ public sealed class OAuthRefreshTests(ShortLivedTokenFixture fixture) : IClassFi
         var failure = await Should.ThrowAsync<AuthenticationFailedException>(() => fixture.RunAsync("users.list", "revoked"));
 
         failure.Kind.ShouldBe(ErrorKind.Authentication);
-        failure.Message.ShouldBe("Connection 'revoked' must sign in again: its refresh token was revoked (AADSTS50173). Sign in again with 'entrada connections sign-in \"revoked\"'.");
+        failure.Message.ShouldBe("Connection 'revoked' must sign in again: its refresh token was revoked (AADSTS50173).");
+        failure.Next.ShouldBe(new NextStep(NextStepKind.SignIn, "revoked"));
     }
 
     [Fact]

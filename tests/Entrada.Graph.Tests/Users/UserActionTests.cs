@@ -55,7 +55,7 @@ public sealed class UserActionTests(GraphFixture fixture) : IClassFixture<GraphF
         var failure = await Should.ThrowAsync<GraphRequestException>(() => fixture.RunAsync("users.get", Conn, new { id = $"nobody@{Domain}" }));
         failure.Status.ShouldBe(404);
         failure.Message.ShouldContain($"user 'nobody@{Domain}'");
-        failure.Kind.ShouldBe(ErrorKind.RemoteFailure);
+        failure.Kind.ShouldBe(ErrorKind.RemoteNotFound);
     }
 
     [Fact]

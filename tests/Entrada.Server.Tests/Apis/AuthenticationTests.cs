@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Entrada.Core.Storage;
 using Entrada.Server.Hosting;
-using Entrada.Server.Keys;
+using Entrada.Core.Keys;
 using Entrada.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 

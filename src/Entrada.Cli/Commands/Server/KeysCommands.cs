@@ -2,7 +2,7 @@ using System.ComponentModel;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Storage;
-using Entrada.Server.Keys;
+using Entrada.Core.Keys;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

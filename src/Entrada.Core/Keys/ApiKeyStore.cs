@@ -6,7 +6,7 @@ using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace Entrada.Server.Keys;
+namespace Entrada.Core.Keys;
 
 /// <summary>What is known of an API key: never the key itself, which is shown once and stored only as a hash.</summary>
 /// <param name="Id">The key's public id (the part after <c>entrada_</c>), used to list and revoke it.</param>
@@ -14,7 +14,7 @@ namespace Entrada.Server.Keys;
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="LastUsedAt">When it last authenticated a request (to the minute).</param>
 /// <param name="RevokedAt">When it was revoked, if it was.</param>
-internal sealed record ApiKeyInfo(string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyInfo(string Id, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)
 {
     /// <summary>Whether it still authenticates.</summary>
     public bool Active => RevokedAt is null;
@@ -25,7 +25,7 @@ internal sealed record ApiKeyInfo(string Id, string? Name, DateTimeOffset Create
 /// the database keeps the SHA-256 of the whole key, so a stolen database authenticates nobody.
 /// Keys are compared in constant time.
 /// </summary>
-internal sealed class ApiKeyStore(EntradaDatabase database, TimeProvider time)
+public sealed class ApiKeyStore(EntradaDatabase database, TimeProvider time)
 {
     private const string Prefix = "entrada_";
     private static readonly TimeSpan LastUsedGranularity = TimeSpan.FromMinutes(1);
@@ -209,7 +209,7 @@ internal sealed class ApiKeyStore(EntradaDatabase database, TimeProvider time)
 }
 
 /// <summary>No API key has the given id.</summary>
-internal sealed class ApiKeyNotFoundException(string id)
+public sealed class ApiKeyNotFoundException(string id)
     : EntradaException($"There is no API key with id '{id}'.", next: new NextStep(NextStepKind.ListKeys))
 {
     /// <inheritdoc />
