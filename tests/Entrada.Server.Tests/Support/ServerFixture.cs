@@ -21,6 +21,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public string ApiKey { get; private set; } = string.Empty;
 
+    /// <summary>The server's ENTRADA_HOME, for a second edge (the CLI's composition) to share.</summary>
+    public string HomePath => _home;
+
     public Uri Url => Server.Url;
 
     public EmulatorServer Emulator => Server.Emulator!;
