@@ -81,23 +81,32 @@ public sealed partial class ActionRunner(
     /// </summary>
     public async Task<ActionRunResult> ResumeAsync(string jobId, Caller caller, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
     {
+        var job = await ResumableJobAsync(jobId, cancellationToken);
+        return await ResumeAsync(job, caller, progress, cancellationToken);
+    }
+
+    /// <summary>A job that can be resumed now; a completed or running one is refused.</summary>
+    public async Task<JobRecord> ResumableJobAsync(string jobId, CancellationToken cancellationToken)
+    {
         var job = await jobs.GetAsync(jobId, cancellationToken);
-        if (job.Status == JobStatus.Completed)
+        return job.Status switch
         {
-            throw new JobFinishedException(job);
-        }
+            JobStatus.Completed => throw new JobFinishedException(job),
+            JobStatus.Running => throw new JobRunningException(job),
+            _ => job,
+        };
+    }
 
-        if (job.Status == JobStatus.Running)
-        {
-            throw new JobRunningException(job);
-        }
-
+    /// <summary>Resumes a job that <see cref="ResumableJobAsync"/> gave.</summary>
+    public Task<ActionRunResult> ResumeAsync(JobRecord job, Caller caller, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
         var request = new ActionRunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input))
         {
             Caller = caller,
             Progress = progress,
         };
-        return await RunCoreAsync(request, job, null, cancellationToken);
+        return RunCoreAsync(request, job, null, cancellationToken);
     }
 
     private async Task<ActionRunResult> RunCoreAsync(ActionRunRequest request, JobRecord? resumed, Func<object?, CancellationToken, ValueTask>? onItem, CancellationToken cancellationToken)

@@ -57,20 +57,35 @@ public sealed partial class RunService(
     public async Task<RunOutcome> RunAsync(RunRequest request, Caller caller, RunObserver? observer, CancellationToken cancellationToken)
     {
         var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
-        var (record, result, failure) = await ExecuteAsync(active, descriptor, observer);
-        if (failure is not null)
+        return Finish(await ExecuteAsync(active, descriptor, observer, resumed: null));
+    }
+
+    /// <summary>
+    /// Resumes an interrupted, cancelled or failed bulk job as a new run of its action on its stored
+    /// input, in the caller's flow; the action skips every item the job had already finished.
+    /// </summary>
+    public async Task<RunOutcome> ResumeJobAsync(string jobId, Caller caller, RunObserver? observer, CancellationToken cancellationToken)
+    {
+        var job = await runner.ResumableJobAsync(jobId, cancellationToken);
+        var (active, descriptor) = await BeginAsync(new RunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input)), caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
+        return Finish(await ExecuteAsync(active, descriptor, observer, resumed: job));
+    }
+
+    private static RunOutcome Finish((RunRecord Record, ActionRunResult? Result, Exception? Failure) ended)
+    {
+        if (ended.Failure is not null)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ended.Failure);
         }
 
-        return new RunOutcome(record, result!);
+        return new RunOutcome(ended.Record, ended.Result!);
     }
 
     /// <summary>Starts a run in the background. An unknown action or connection is refused at once; everything else is the run's outcome.</summary>
     public async Task<ActiveRun> StartAsync(RunRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token), cancellationToken);
-        active.Task = Task.Run(() => ExecuteAsync(active, descriptor, observer: null), CancellationToken.None);
+        active.Task = Task.Run(() => ExecuteAsync(active, descriptor, observer: null, resumed: null), CancellationToken.None);
         return active;
     }
 
@@ -182,7 +197,7 @@ public sealed partial class RunService(
         }
     }
 
-    private async Task<(RunRecord Record, ActionRunResult? Result, Exception? Failure)> ExecuteAsync(ActiveRun active, ActionDescriptor descriptor, RunObserver? observer)
+    private async Task<(RunRecord Record, ActionRunResult? Result, Exception? Failure)> ExecuteAsync(ActiveRun active, ActionDescriptor descriptor, RunObserver? observer, JobRecord? resumed)
     {
         var record = active.Record;
         var items = new JsonArray();
@@ -208,7 +223,13 @@ public sealed partial class RunService(
                 }
             }
 
-            result = await runner.RunAsync(
+            if (resumed is not null)
+            {
+                await store.SetJobAsync(record.Id, resumed.Id, token);
+                active.JobId = resumed.Id;
+            }
+
+            result = resumed is not null ? await runner.ResumeAsync(resumed, record.Caller, progress, token) : await runner.RunAsync(
                 new ActionRunRequest(descriptor.Id, record.Connection, record.Input)
                 {
                     DryRun = record.DryRun,

@@ -30,7 +30,7 @@ public sealed class RunServiceTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddEntradaCore(_temp.Home);
-        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>());
+        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>().Add<TouchAction>());
         _services = services.BuildServiceProvider();
         var connection = ConnectionFactory.Create(
             new ConnectionRequest { Name = "Contoso", Method = "app-registration", TenantId = "contoso.onmicrosoft.com", ClientId = "11111111-2222-3333-4444-555555555555", ClientSecret = new Secret("s") },
@@ -138,5 +138,21 @@ public sealed class RunServiceTests : IDisposable
         var problem = (await Runs.GetAsync(outcome.Record.Id, default)).Problem.ShouldNotBeNull();
         problem.Kind.ShouldBe(ErrorKind.PermissionMissing);
         problem.Detail.ShouldBe("Missing User.Read.All.");
+    }
+
+    [Fact]
+    public async Task ResumingAJob_IsARunOfItsOwn_ThatNamesTheJob_AndAFinishedJobIsRefusedWithoutARun()
+    {
+        var jobs = _services.GetRequiredService<Entrada.Core.Jobs.JobStore>();
+        var job = await jobs.CreateAsync("test.touch", "Contoso", """{"names":["a","b"]}""", ["a", "b"], Caller.Cli(), default);
+        await jobs.SetStatusAsync(job.Id, Entrada.Core.Jobs.JobStatus.Failed, "As if it had failed half-way.", default);
+
+        var resumed = await Runs.ResumeJobAsync(job.Id, Caller.Cli(), null, default);
+
+        resumed.Record.JobId.ShouldBe(job.Id);
+        (await jobs.GetAsync(job.Id, default)).Status.ShouldBe(Entrada.Core.Jobs.JobStatus.Completed);
+        (await Runs.FindRunOfJobAsync(job.Id, default)).ShouldBe(resumed.Record.Id);
+        await Should.ThrowAsync<Entrada.Core.Jobs.JobFinishedException>(() => Runs.ResumeJobAsync(job.Id, Caller.Cli(), null, default));
+        (await Runs.ListAsync(null, "test.touch", 10, default)).ShouldHaveSingleItem();
     }
 }

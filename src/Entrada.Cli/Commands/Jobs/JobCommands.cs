@@ -5,6 +5,7 @@ using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Core.Audit;
 using Entrada.Core.Jobs;
+using Entrada.Core.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -85,12 +86,12 @@ internal sealed class JobsShowCommand(JobStore jobs, CliOutput output) : AsyncCo
 }
 
 /// <summary><c>entrada jobs resume ID</c>: finishes exactly the items still pending.</summary>
-internal sealed class JobsResumeCommand(ActionRunner runner, JobStore jobs, CliOutput output) : AsyncCommand<JobSettings>
+internal sealed class JobsResumeCommand(RunService runs, JobStore jobs, CliOutput output) : AsyncCommand<JobSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobSettings settings, CancellationToken cancellationToken)
     {
         using var progress = ProgressDisplay.ForConsole();
-        var result = await runner.ResumeAsync(settings.Id, Caller.Cli(), progress, cancellationToken);
+        var result = (await runs.ResumeJobAsync(settings.Id, Caller.Cli(), new RunObserver { Progress = progress }, cancellationToken)).Result;
         progress.Dispose();
         var job = await jobs.GetAsync(settings.Id, cancellationToken);
         if (settings.Json)
