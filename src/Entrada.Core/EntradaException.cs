@@ -148,7 +148,7 @@ public sealed class ConnectionNotFoundException(string name)
 
 /// <summary>A connection with that name (ignoring case) already exists.</summary>
 public sealed class ConnectionAlreadyExistsException(string name, string existing)
-    : EntradaException($"A connection named '{existing}' already exists (names are unique ignoring case). Choose another name, or change the existing connection.", next: new NextStep(NextStepKind.UpdateConnection, existing))
+    : EntradaException($"A connection named '{existing}' already exists (names are unique ignoring case). Choose another name.", next: new NextStep(NextStepKind.UpdateConnection, existing))
 {
     /// <summary>The name asked for.</summary>
     public string Name { get; } = name;

@@ -131,8 +131,8 @@ public sealed record LdapSettings(
     /// <summary>The port, with the scheme's default (389, 636) when none is given.</summary>
     public int Port => Uri.IsDefaultPort || Uri.Port <= 0 ? (IsLdaps ? 636 : 389) : Uri.Port;
 
-    /// <summary>Whether the bind is anonymous.</summary>
-    public bool IsAnonymous => Password is null;
+    /// <summary>Whether the bind is anonymous (no bind identity; a bind DN whose password was removed is not anonymous).</summary>
+    public bool IsAnonymous => BindDn is null;
 
     /// <summary>Whether the session is protected by TLS (LDAPS or StartTLS).</summary>
     public bool UsesTls => IsLdaps || StartTls;

@@ -40,7 +40,17 @@ public sealed record AddConnectionResult(Connection Connection, bool Saved, Conn
 /// <summary>What updating a connection did.</summary>
 /// <param name="Connection">The connection as saved.</param>
 /// <param name="Changed">The settings that changed, as people name them.</param>
-public sealed record UpdateConnectionResult(Connection Connection, IReadOnlyList<string> Changed);
+/// <param name="ClearedSecrets">
+/// The stored secrets dropped because the update moved where they are sent without giving them
+/// again (<see cref="SecretDestination"/>): set them again before the connection is used.
+/// </param>
+public sealed record UpdateConnectionResult(Connection Connection, IReadOnlyList<string> Changed, IReadOnlyList<string> ClearedSecrets)
+{
+    /// <summary>A sentence that says which secrets were dropped and why, or null when none was.</summary>
+    public string? ClearedMessage => ClearedSecrets.Count == 0
+        ? null
+        : $"The stored {string.Join(" and ", ClearedSecrets)} of connection '{Connection.Name}' {(ClearedSecrets.Count == 1 ? "was" : "were")} removed: the update changed where {(ClearedSecrets.Count == 1 ? "it is" : "they are")} sent without giving {(ClearedSecrets.Count == 1 ? "it" : "them")} again. Set {(ClearedSecrets.Count == 1 ? "it" : "them")} again before using the connection.";
+}
 
 /// <summary>
 /// The connection use cases of every edge — add, update, remove, test, sign in and out — each
@@ -159,10 +169,18 @@ public sealed class ConnectionService(ConnectionStore store, ConnectionTesting t
             throw;
         }
 
-        await store.UpdateAsync(updated, cancellationToken);
+        // A stored secret follows its destination: one that would now be sent elsewhere is dropped.
+        var (safe, cleared) = SecretDestination.Follow(existing, updated, request);
+        await store.UpdateAsync(safe, cancellationToken);
         _reports.TryRemove(existing.Name, out _);
-        await AuditAsync(caller, "connections.update", existing.Name, AuditOutcome.Succeeded, started, Changed(changed), null);
-        return new UpdateConnectionResult(updated, changed);
+        var details = Changed(changed);
+        if (cleared.Count > 0)
+        {
+            details["removedOnDestinationChange"] = new JsonArray([.. cleared.Select(c => (JsonNode?)JsonValue.Create(c))]);
+        }
+
+        await AuditAsync(caller, "connections.update", existing.Name, AuditOutcome.Succeeded, started, details, null);
+        return new UpdateConnectionResult(safe, changed, cleared);
     }
 
     /// <summary>Removes a connection and its secrets; returns its exact name.</summary>

@@ -17,6 +17,8 @@ public static class ConnectionCredentials
     public const string Password = "password";
     /// <summary>An LDAP anonymous bind.</summary>
     public const string Anonymous = "anonymous";
+    /// <summary>No credential is kept: it was removed when the connection's destination changed; set it again.</summary>
+    public const string None = "none";
 }
 
 /// <summary>
@@ -46,8 +48,12 @@ public sealed record ConnectionView
     [Description("Graph methods: the application (client) ID.")]
     public string? ClientId { get; init; }
 
+    /// <summary>After an update: the stored secrets it removed because it changed where they are sent without giving them again.</summary>
+    [Description("After an update: the stored secrets it removed (client secret, certificate, sign-in, password) because it changed where they are sent without giving them again; set them again.")]
+    public IReadOnlyList<string>? ClearedSecrets { get; init; }
+
     /// <summary>Which credential is set (see <see cref="ConnectionCredentials"/>), never its value.</summary>
-    [Description("client-secret, certificate, delegated, password or anonymous: which credential is set (never its value).")]
+    [Description("client-secret, certificate, delegated, password, anonymous, or none when it was removed because the destination changed: which credential is set (never its value).")]
     public string? Credential { get; init; }
 
     /// <summary>The client certificate's subject.</summary>
@@ -154,7 +160,7 @@ public sealed record ConnectionView
         {
             view = view with
             {
-                Credential = app.Certificate is not null ? ConnectionCredentials.Certificate : ConnectionCredentials.ClientSecret,
+                Credential = app.Certificate is not null ? ConnectionCredentials.Certificate : app.ClientSecret is not null ? ConnectionCredentials.ClientSecret : ConnectionCredentials.None,
                 CertificateSubject = app.Certificate?.Subject,
                 CertificateThumbprint = app.Certificate?.Thumbprint,
                 CertificateExpires = app.Certificate?.NotAfter,
@@ -172,7 +178,7 @@ public sealed record ConnectionView
             {
                 Uri = ldap.Uri.ToString().TrimEnd('/'),
                 BindDn = ldap.BindDn,
-                Credential = ldap.IsAnonymous ? ConnectionCredentials.Anonymous : ConnectionCredentials.Password,
+                Credential = ldap.Password is not null ? ConnectionCredentials.Password : ldap.BindDn is null ? ConnectionCredentials.Anonymous : ConnectionCredentials.None,
                 BaseDn = ldap.BaseDn,
                 StartTls = ldap.StartTls,
                 InsecureSkipVerify = ldap.InsecureSkipVerify,

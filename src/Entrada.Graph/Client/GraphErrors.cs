@@ -62,7 +62,7 @@ internal static class GraphErrors
         {
             case 401:
                 return new AuthenticationFailedException(
-                    $"Graph refused the token of connection '{connection.Name}' (401 {code}){reference}. Test the connection to see why.",
+                    $"Graph refused the token of connection '{connection.Name}' (401 {code}){reference}.",
                     code,
                     inner)
                 {

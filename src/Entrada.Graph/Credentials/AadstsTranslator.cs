@@ -50,7 +50,7 @@ internal static partial class AadstsTranslator
         }
 
         return new AuthenticationFailedException(
-            $"Could not get a token for connection '{connection.Name}' from '{connection.Cloud.AuthorityHost}'. Test the connection to see why.",
+            $"Could not get a token for connection '{connection.Name}' from '{connection.Cloud.AuthorityHost}'.",
             null,
             failure)
         {

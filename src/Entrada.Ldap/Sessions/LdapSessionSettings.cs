@@ -98,6 +98,11 @@ internal sealed record LdapSessionSettings
             problems.Add("A password was given without a bind DN or UPN; give both, or neither for an anonymous bind.");
         }
 
+        if (Password is null && !string.IsNullOrWhiteSpace(BindName))
+        {
+            problems.Add($"There is no password to bind as '{BindName}': it was removed when the connection's server or TLS settings changed, so that it is sent only where it was given. Set the bind password again.");
+        }
+
         if (Timeout <= TimeSpan.Zero)
         {
             problems.Add("The timeout must be positive.");

@@ -63,7 +63,10 @@ internal static class ConnectionsApi
     }
 
     private static async Task<Ok<ConnectionView>> UpdateAsync(string name, ConnectionBody body, ConnectionService connections, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(ConnectionView.From((await connections.UpdateAsync(name, body.ToRequest(), CallerOf(http), cancellationToken)).Connection));
+        TypedResults.Ok(ViewOf(await connections.UpdateAsync(name, body.ToRequest(), CallerOf(http), cancellationToken)));
+
+    private static ConnectionView ViewOf(UpdateConnectionResult result) =>
+        ConnectionView.From(result.Connection) with { ClearedSecrets = result.ClearedSecrets.Count > 0 ? result.ClearedSecrets : null };
 
     private static async Task<NoContent> DeleteAsync(string name, ConnectionService connections, HttpContext http, CancellationToken cancellationToken)
     {

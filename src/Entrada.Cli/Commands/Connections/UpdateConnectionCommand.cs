@@ -32,11 +32,15 @@ internal sealed class UpdateConnectionCommand(ConnectionService connections, Sec
         var result = await connections.UpdateAsync(existing.Name, request, Caller.Cli(), cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(ConnectionView.From(result.Connection));
+            output.WriteJson(ConnectionView.From(result.Connection) with { ClearedSecrets = result.ClearedSecrets.Count > 0 ? result.ClearedSecrets : null });
         }
         else
         {
             output.Success($"Connection '{result.Connection.Name}' updated ({string.Join(", ", result.Changed)}).");
+            if (result.ClearedMessage is { } cleared)
+            {
+                output.Warning(cleared);
+            }
         }
 
         return ExitCodes.Success;

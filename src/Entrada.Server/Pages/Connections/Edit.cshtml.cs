@@ -66,10 +66,13 @@ internal sealed class EditModel(ConnectionService connections, WebSignIns signIn
         {
             // The name field is read-only; a different name that reaches here is refused by the factory.
             var request = body.ToRequest() with { Name = string.IsNullOrEmpty(Form.Name) ? null : Form.Name };
-            var updated = (await connections.UpdateAsync(Existing.Name, request, Caller, cancellationToken)).Connection;
-            Existing = ConnectionView.From(updated);
+            var result = await connections.UpdateAsync(Existing.Name, request, Caller, cancellationToken);
+            Existing = ConnectionView.From(result.Connection);
             Form = ConnectionForm.From(Existing);
-            Message = "Changes saved. Re-test the connection to see what is ready now.";
+            Message = result.ClearedMessage is { } cleared
+                ? $"Changes saved. {cleared}"
+                : "Changes saved. Re-test the connection to see what is ready now.";
+            MessageIsError = result.ClearedMessage is not null;
         }
         catch (EntradaException ex)
         {
