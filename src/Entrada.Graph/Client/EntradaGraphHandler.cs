@@ -52,7 +52,7 @@ internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
 
         if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
         {
-            var wait = RetryAfter(response, context?.Time ?? TimeProvider.System);
+            var wait = RetryAfter.From(response.Headers, context?.Time ?? TimeProvider.System);
             var message = wait is { } w
                 ? $"Graph is throttling ({(int)response.StatusCode}); waiting {w.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s as it asks (Retry-After) before retrying."
                 : $"Graph is throttling ({(int)response.StatusCode}) without saying how long to wait; backing off before retrying.";
@@ -61,22 +61,5 @@ internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
         }
 
         return response;
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 }
