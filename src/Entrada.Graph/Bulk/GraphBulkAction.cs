@@ -134,20 +134,3 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
         cancellationToken.ThrowIfCancellationRequested();
     }
 }
-
-/// <summary>Counters of a bulk run, shown as progress.</summary>
-internal sealed class BulkCounters
-{
-    private long _retries;
-
-    /// <summary>Items in all.</summary>
-    public long Total { get; set; }
-
-    /// <summary>Items finished.</summary>
-    public long Done { get; set; }
-
-    /// <summary>Requests sent again.</summary>
-    public long Retries => Interlocked.Read(ref _retries);
-
-    public void AddRetries(int count) => Interlocked.Add(ref _retries, count);
-}

@@ -118,13 +118,4 @@ internal sealed class GraphRun
 
         return node;
     }
-
-    /// <summary>The path and query of a request relative to the Graph endpoint (for <c>$batch</c>).</summary>
-    public string RelativeUrl(RequestInformation request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var absolute = request.URI.ToString();
-        var root = Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
-        return absolute.StartsWith(root, StringComparison.OrdinalIgnoreCase) ? absolute[root.Length..] : request.URI.PathAndQuery;
-    }
 }
