@@ -49,8 +49,8 @@ internal static class GraphBatch
     public static void ThrowIfAllForbidden(GraphRun run, IReadOnlyDictionary<string, BatchStepResult> answers) => BatchFailures.ThrowIfAllForbidden(run, answers);
 
     /// <summary>
-    /// Sends one <c>$batch</c> through the Graph client (its middleware: authentication, redirects,
-    /// Entrada's handler) and
+    /// Sends one <c>$batch</c> through the run (the Graph client's middleware: authentication,
+    /// redirects, Entrada's handler, which the run's request option reaches as on any request) and
     /// reads every step's answer; each step's own <c>request-id</c> is noted for the audit record.
     /// </summary>
     private static async Task<IReadOnlyDictionary<string, BatchStepResult>> PostAsync(GraphRun run, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
@@ -67,14 +67,14 @@ internal static class GraphBatch
         // flight, counting the retries), so the SDK's retry handler does not also retry it.
         batch.AddRequestOptions([new RetryHandlerOption { ShouldRetry = (_, _, _) => false }]);
         batch.SetStreamContent(new MemoryStream(BatchCodec.Write(steps, endpoint), writable: false), "application/json");
-        await using var stream = await run.Client.RequestAdapter.SendPrimitiveAsync<Stream>(batch, GraphRun.ErrorMapping, cancellationToken).ConfigureAwait(false)
+        await using var stream = await run.SendPrimitiveAsync<Stream>(batch, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("Graph answered the $batch with no body.");
         var answers = await BatchCodec.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
         foreach (var answer in answers.Values)
         {
             if (answer.Headers.TryGetValue("request-id", out var requestId))
             {
-                GraphCallScope.Current?.NoteRequestId(requestId);
+                run.Option.NoteRequestId(requestId);
             }
         }
 
