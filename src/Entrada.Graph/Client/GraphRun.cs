@@ -8,7 +8,13 @@ using Microsoft.Kiota.Abstractions.Serialization;
 
 namespace Entrada.Graph.Client;
 
-/// <summary>One run of a Graph action: its context, the connection's Graph client, and what the current call is about.</summary>
+/// <summary>
+/// One run of a Graph action: its context, the connection's Graph client, and what the current call
+/// is about. The slices of a bulk run run concurrently, each in a <see cref="ForSlice">child run</see>
+/// of its own: they share what is the run's (client, limiter, pause, counters, once-cache and the
+/// request option that attributes requests to the run) and each has its own <see cref="Subject"/>,
+/// so nothing a slice changes is seen by another.
+/// </summary>
 internal sealed class GraphRun
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task>> _once;
@@ -27,6 +33,24 @@ internal sealed class GraphRun
         _once = new(StringComparer.Ordinal);
     }
 
+    private GraphRun(GraphRun parent)
+    {
+        Context = parent.Context;
+        Action = parent.Action;
+        Graph = parent.Graph;
+        Pause = parent.Pause;
+        Limiter = parent.Limiter;
+        Bulk = parent.Bulk;
+        Option = parent.Option;
+        _once = parent._once;
+    }
+
+    /// <summary>
+    /// A run for one slice of this run: the same context, client, limiter, pause, counters and
+    /// once-cache, and a <see cref="Subject"/> of its own (none to start with).
+    /// </summary>
+    public GraphRun ForSlice() => new(this);
+
     /// <summary>The action's context.</summary>
     public ActionContext Context { get; }
 
@@ -39,7 +63,7 @@ internal sealed class GraphRun
     /// <summary>The Graph client.</summary>
     public GraphServiceClient Client => Graph.Client;
 
-    /// <summary>What the current call is about, named in a 404 (<c>user 'x'</c>).</summary>
+    /// <summary>What the current call is about, named in a 404 (<c>user 'x'</c>); a slice's own (see <see cref="ForSlice"/>).</summary>
     public string? Subject { get; set; }
 
     /// <summary>Graph's error body for every status: parsed into <see cref="ODataError"/>.</summary>
@@ -82,12 +106,37 @@ internal sealed class GraphRun
 
     /// <summary>
     /// Runs <paramref name="check"/> at most once per run under <paramref name="key"/>, however many
-    /// concurrent slices ask for it; every caller awaits the same outcome.
+    /// concurrent slices ask for it; every caller awaits the same outcome. A failure is translated
+    /// under the subject the check named on the run that ran it, so every slice reports it alike.
     /// </summary>
-    public Task OnceAsync(string key, Func<Task> check) => _once.GetOrAdd(key, _ => new Lazy<Task>(check)).Value;
+    public Task OnceAsync(string key, Func<Task> check) => _once.GetOrAdd(key, _ => new Lazy<Task>(() => TranslatingAsync(check))).Value;
 
     /// <summary>Like <see cref="OnceAsync(string, Func{Task})"/>, for a read whose answer the run's slices share.</summary>
-    public Task<T> OnceAsync<T>(string key, Func<Task<T>> read) => (Task<T>)_once.GetOrAdd(key, _ => new Lazy<Task>(read)).Value;
+    public Task<T> OnceAsync<T>(string key, Func<Task<T>> read) => (Task<T>)_once.GetOrAdd(key, _ => new Lazy<Task>(() => TranslatingAsync(read))).Value;
+
+    private async Task TranslatingAsync(Func<Task> check)
+    {
+        try
+        {
+            await check().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && GraphErrors.IsTranslatable(ex, CancellationToken.None))
+        {
+            throw Translate(ex);
+        }
+    }
+
+    private async Task<T> TranslatingAsync<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && GraphErrors.IsTranslatable(ex, CancellationToken.None))
+        {
+            throw Translate(ex);
+        }
+    }
 
     /// <summary>Counters of a bulk run (shared by its slices).</summary>
     public Bulk.BulkCounters Bulk { get; }
