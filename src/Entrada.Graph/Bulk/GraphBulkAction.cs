@@ -36,7 +36,9 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
 
     /// <summary>
     /// Acts on the items of <paramref name="input"/>; returns one result per item, in order. Slices
-    /// of one run may run concurrently; anything shared between them lives on <paramref name="run"/>.
+    /// of one run may run concurrently, each with a <paramref name="run"/> of its own
+    /// (<see cref="GraphRun.ForSlice"/>): what it sets there (<see cref="GraphRun.Subject"/>) is
+    /// its own, and what the slices share (limiter, pause, counters, once-cache) is thread-safe.
     /// </summary>
     protected abstract Task<BulkResult> RunSliceAsync(TInput input, GraphRun run, CancellationToken cancellationToken);
 
@@ -47,7 +49,7 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
         run.Bulk.Total = items.Count;
         if (job is null)
         {
-            var whole = await RunSliceAsync(input, run, cancellationToken).ConfigureAwait(false);
+            var whole = await RunInSliceRunAsync(input, run, cancellationToken).ConfigureAwait(false);
             run.Bulk.Done = whole.Items.Count;
             run.ReportBulk(null);
             return whole;
@@ -62,7 +64,7 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
 
         await ForEachSliceAsync(pending.Chunk(SliceSize), SlicesInFlight, async (slice, token) =>
         {
-            var result = await RunSliceAsync(WithItems(input, [.. slice.Select(i => items[i])]), run, token).ConfigureAwait(false);
+            var result = await RunInSliceRunAsync(WithItems(input, [.. slice.Select(i => items[i])]), run, token).ConfigureAwait(false);
             if (result.Items.Count != slice.Length)
             {
                 throw new InvalidOperationException($"{Descriptor.Id} returned {result.Items.Count} results for {slice.Length} items.");
@@ -78,6 +80,24 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
             var finished = job.Finished(i) ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Item {i} of job {job.Id} has no outcome."));
             return new BulkItemResult(finished.Item, finished.State.ToOutcome(), finished.Message);
         })]);
+    }
+
+    /// <summary>
+    /// Runs one slice in a child of <paramref name="run"/> of its own, and translates its failure
+    /// there, under the subject that slice named — not one another slice set meanwhile.
+    /// </summary>
+    internal async Task<BulkResult> RunInSliceRunAsync(TInput slice, GraphRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var own = run.ForSlice();
+        try
+        {
+            return await RunSliceAsync(slice, own, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (GraphErrors.IsTranslatable(ex, cancellationToken))
+        {
+            throw own.Translate(ex);
+        }
     }
 
     /// <summary>
@@ -133,21 +153,4 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
 
         cancellationToken.ThrowIfCancellationRequested();
     }
-}
-
-/// <summary>Counters of a bulk run, shown as progress.</summary>
-internal sealed class BulkCounters
-{
-    private long _retries;
-
-    /// <summary>Items in all.</summary>
-    public long Total { get; set; }
-
-    /// <summary>Items finished.</summary>
-    public long Done { get; set; }
-
-    /// <summary>Requests sent again.</summary>
-    public long Retries => Interlocked.Read(ref _retries);
-
-    public void AddRetries(int count) => Interlocked.Add(ref _retries, count);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Reflection;
-using Entrada.Core.Actions;
 using Microsoft.Extensions.Logging;
 
 namespace Entrada.Graph.Client;
@@ -41,42 +40,28 @@ internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
         }
 
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var context = GraphCallScope.Current;
-        if (response.Headers.TryGetValues("request-id", out var ids))
+
+        // The run this request belongs to travels on the request (GraphRun adds it); a request
+        // outside any run (a connection test) carries none and is simply not attributed.
+        var run = GraphRunOption.Of(request);
+        if (run is not null && response.Headers.TryGetValues("request-id", out var ids))
         {
             foreach (var id in ids)
             {
-                context?.NoteRequestId(id);
+                run.NoteRequestId(id);
             }
         }
 
         if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout)
         {
-            var wait = RetryAfter(response, context?.Time ?? TimeProvider.System);
+            var wait = RetryAfter.From(response.Headers, run?.Time ?? TimeProvider.System);
             var message = wait is { } w
                 ? $"Graph is throttling ({(int)response.StatusCode}); waiting {w.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s as it asks (Retry-After) before retrying."
                 : $"Graph is throttling ({(int)response.StatusCode}) without saying how long to wait; backing off before retrying.";
             GraphLog.Throttled(logger, (int)response.StatusCode, request.RequestUri?.AbsolutePath ?? "?", wait?.TotalSeconds ?? -1);
-            context?.Progress?.Report(new ActionProgress(0, null, message));
+            run?.Report(message);
         }
 
         return response;
-    }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 }

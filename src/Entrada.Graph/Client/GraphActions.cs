@@ -4,8 +4,9 @@ using Entrada.Core.Actions;
 namespace Entrada.Graph.Client;
 
 /// <summary>
-/// A Graph action with one result: runs with the connection's client, with Graph's request-ids
-/// noted for the audit record, and every failure translated (<see cref="GraphErrors"/>).
+/// A Graph action with one result: runs with the connection's client, every request it sends
+/// through its <see cref="GraphRun"/> attributed to the run (Graph's request-ids noted for the
+/// audit record, see <see cref="GraphRunOption"/>), and every failure translated (<see cref="GraphErrors"/>).
 /// </summary>
 internal abstract class GraphAction<TInput, TOutput> : EntradaAction<TInput, TOutput>
     where TInput : class
@@ -13,7 +14,6 @@ internal abstract class GraphAction<TInput, TOutput> : EntradaAction<TInput, TOu
     public sealed override async Task<TOutput> ExecuteAsync(TInput input, ActionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var scope = GraphCallScope.Enter(context);
         var run = new GraphRun(context, Descriptor);
         try
         {
@@ -47,29 +47,20 @@ internal abstract class GraphListAction<TInput, TItem> : ListAction<TInput, TIte
     public sealed override async IAsyncEnumerable<TItem> ListAsync(TInput input, ActionContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        GraphRun run;
-        IAsyncEnumerator<TItem> items;
-        using (GraphCallScope.Enter(context))
-        {
-            run = new GraphRun(context, Descriptor);
-            items = ListCoreAsync(input, run, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        }
-
+        var run = new GraphRun(context, Descriptor);
+        var items = ListCoreAsync(input, run, cancellationToken).GetAsyncEnumerator(cancellationToken);
         await using (items.ConfigureAwait(false))
         {
             while (true)
             {
                 bool more;
-                using (GraphCallScope.Enter(context))
+                try
                 {
-                    try
-                    {
-                        more = await items.MoveNextAsync().ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (GraphErrors.IsTranslatable(ex, cancellationToken))
-                    {
-                        throw run.Translate(ex);
-                    }
+                    more = await items.MoveNextAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex) when (GraphErrors.IsTranslatable(ex, cancellationToken))
+                {
+                    throw run.Translate(ex);
                 }
 
                 if (!more)

@@ -81,7 +81,7 @@ internal sealed class GraphRequestAction : GraphAction<GraphRequestInput, GraphR
             return new GraphResponseOutput("GET", display, null, DryRun: true);
         }
 
-        await using var stream = await run.Client.RequestAdapter.SendPrimitiveAsync<Stream>(request, GraphRun.ErrorMapping, cancellationToken).ConfigureAwait(false);
+        await using var stream = await run.SendPrimitiveAsync<Stream>(request, cancellationToken).ConfigureAwait(false);
         JsonNode? body = null;
         if (stream is not null)
         {

@@ -115,10 +115,11 @@ public sealed class EntradaGraphHandlerTests
             Time = time,
             Progress = new SynchronousProgress(p => progress.Add(p.Message ?? string.Empty)),
         };
-        using var scope = GraphCallScope.Enter(context);
         using var handler = new EntradaGraphHandler(NullLogger.Instance) { InnerHandler = new Answer([], HttpStatusCode.TooManyRequests, retryAfterSeconds: 7) };
         using var client = new HttpClient(handler);
-        (await client.GetAsync(new Uri("https://graph.example/v1.0/users"))).Dispose();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("https://graph.example/v1.0/users"));
+        new GraphRunOption(context).AttachTo(request);
+        (await client.SendAsync(request)).Dispose();
         progress.ShouldHaveSingleItem().ShouldContain("waiting 7 s");
         context.RequestIds.ShouldContain("rid-1");
     }
