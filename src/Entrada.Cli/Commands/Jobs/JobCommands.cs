@@ -89,7 +89,7 @@ internal sealed class JobsResumeCommand(ActionRunner runner, JobStore jobs, CliO
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobSettings settings, CancellationToken cancellationToken)
     {
-        using var progress = ProgressDisplay.ForConsole();
+        using var progress = output.StartProgress();
         var result = await runner.ResumeAsync(settings.Id, Caller.Cli(), progress, cancellationToken);
         progress.Dispose();
         var job = await jobs.GetAsync(settings.Id, cancellationToken);
