@@ -16,22 +16,15 @@ namespace Entrada.Cli;
 
 /// <summary>
 /// The composition root of the <c>entrada</c> command: services, commands, and the one place
-/// where exceptions become a one-line message and an exit code.
+/// where exceptions become a one-line message and an exit code. The real entry point and the
+/// in-process tests compose the same app; only the consoles and ENTRADA_HOME differ.
 /// </summary>
 internal static class EntradaCli
 {
+    /// <summary>Runs the command on the process's real standard streams, with Ctrl+C and SIGTERM as cancellation.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        var debug = args.Contains("--debug", StringComparer.Ordinal);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Out),
-        });
-        if (Console.IsOutputRedirected)
-        {
-            console.Profile.Width = 200;
-        }
-
+        var consoles = CreateSystemConsoles();
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -52,34 +45,72 @@ internal static class EntradaCli
         });
         try
         {
-            var home = EntradaHome.FromEnvironment();
-            var services = new ServiceCollection();
-            ConfigureServices(services, home, console, debug);
-            var app = new CommandApp(new TypeRegistrar(services));
-            app.Configure(config => Configure(config, console));
-            return await app.RunAsync(args, cancellation.Token);
-        }
-        catch (Exception ex) when (IsCancellation(ex, cancellation.Token))
-        {
-            await Console.Error.WriteLineAsync("Cancelled.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception ex)
-        {
-            var (message, code) = Describe(ex);
-            await Console.Error.WriteLineAsync($"error: {message}");
-            if (debug)
-            {
-                await Console.Error.WriteLineAsync(ex.ToString());
-            }
-
-            return code;
+            return await RunAsync(args, consoles, home: null, cancellation.Token);
         }
         finally
         {
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>
+    /// Runs the command on <paramref name="consoles"/>: parses, executes, and turns any failure into
+    /// one line on standard error and its exit code.
+    /// </summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="consoles">Standard output, standard error and standard input.</param>
+    /// <param name="home">ENTRADA_HOME; <see langword="null"/> reads it from the environment.</param>
+    /// <param name="cancellationToken">Ctrl+C.</param>
+    internal static async Task<int> RunAsync(string[] args, CliConsoles consoles, EntradaHome? home, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(consoles);
+        var debug = args.Contains("--debug", StringComparer.Ordinal);
+        try
+        {
+            var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug));
+            app.Configure(config => Configure(config, consoles.Out));
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (Exception ex) when (IsCancellation(ex, cancellationToken))
+        {
+            consoles.WriteErrorLine("Cancelled.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            var (message, code) = Describe(ex);
+            consoles.WriteErrorLine($"error: {message}");
+            if (debug)
+            {
+                consoles.WriteErrorLine(ex.ToString());
+            }
+
+            return code;
+        }
+    }
+
+    /// <summary>The real consoles: the process's standard output, standard error and standard input.</summary>
+    private static CliConsoles CreateSystemConsoles()
+    {
+        var output = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Tables written to a pipe or file are not cut at a made-up terminal width.
+        if (Console.IsOutputRedirected)
+        {
+            output.Profile.Width = RedirectedWidth;
+        }
+
+        if (Console.IsErrorRedirected)
+        {
+            error.Profile.Width = RedirectedWidth;
+        }
+
+        return new CliConsoles(output, error, () => Console.In, Console.IsInputRedirected, errorIsTerminal: !Console.IsErrorRedirected);
+    }
+
+    /// <summary>The width tables are laid out to when standard output is not a terminal.</summary>
+    internal const int RedirectedWidth = 200;
 
     private static bool IsCancellation(Exception ex, CancellationToken token) =>
         token.IsCancellationRequested && (ex is OperationCanceledException || ex.InnerException is OperationCanceledException);
@@ -112,8 +143,10 @@ internal static class EntradaCli
         return line.EndsWith('.') ? line : line + ".";
     }
 
-    private static void ConfigureServices(ServiceCollection services, EntradaHome home, IAnsiConsole console, bool debug)
+    /// <summary>Entrada's services for the commands, on <paramref name="home"/>, writing to <paramref name="consoles"/>.</summary>
+    internal static TypeRegistrar CreateRegistrar(CliConsoles consoles, EntradaHome home, bool debug)
     {
+        var services = new ServiceCollection();
         services.AddLogging(logging =>
         {
             logging.ClearProviders();
@@ -129,12 +162,15 @@ internal static class EntradaCli
         services.AddEntradaCore(home);
         services.AddEntradaGraph();
         services.AddEntradaLdap();
-        services.AddSingleton(console);
+        services.AddSingleton(consoles);
+        services.AddSingleton(consoles.Out);
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
+        return new TypeRegistrar(services);
     }
 
-    private static void Configure(IConfigurator config, IAnsiConsole console)
+    /// <summary>The commands, their descriptions and examples, and how the app behaves (errors propagate to <see cref="RunAsync(string[], CliConsoles, EntradaHome?, CancellationToken)"/>).</summary>
+    internal static void Configure(IConfigurator config, IAnsiConsole console)
     {
         config.SetApplicationName("entrada");
         config.UseAssemblyInformationalVersion();

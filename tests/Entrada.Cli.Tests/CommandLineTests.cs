@@ -109,7 +109,7 @@ public sealed class ProgressDisplayTests
     [Fact]
     public void TheFirstPlainReport_IsPrintedWithoutFailing()
     {
-        using var display = new Entrada.Cli.Infrastructure.ProgressDisplay(live: false);
+        using var display = new Entrada.Cli.Infrastructure.ProgressDisplay(TextWriter.Null, live: false);
         var line = display.Line(new Entrada.Core.Actions.ActionProgress(400, 1200) { Retries = 3, ThrottleWait = TimeSpan.FromSeconds(12) });
         line.ShouldStartWith("[########................] 400/1200");
         line.ShouldContain("3 retried");

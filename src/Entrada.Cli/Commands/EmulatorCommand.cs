@@ -114,8 +114,7 @@ internal sealed class EmulatorCommand(CliOutput output, ILoggerFactory loggers) 
             {
                 if (settings.Json)
                 {
-                    await Console.Out.WriteLineAsync(server.DescribeJson());
-                    await Console.Out.FlushAsync(cancellationToken);
+                    output.Consoles.WriteOutLine(server.DescribeJson());
                 }
                 else
                 {

@@ -55,20 +55,21 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
         var action = catalog.Get(settings.Action);
-        var input = BuildInput(action.Descriptor, settings);
+        var input = BuildInput(action.Descriptor, settings, output.Consoles.In);
         var rows = new List<JsonNode?>();
         var first = true;
         var ndjson = settings.Output == "ndjson";
         async ValueTask OnItem(object? item, CancellationToken ct)
         {
             var node = JsonSerializer.SerializeToNode(item, CliOutput.JsonLine);
+            // Each item is written (and flushed) as it arrives, so a pipe sees it at once.
             if (ndjson)
             {
-                await Console.Out.WriteLineAsync(node?.ToJsonString(CliOutput.JsonLine));
+                await output.Consoles.WriteOutAsync(node?.ToJsonString(CliOutput.JsonLine) + Environment.NewLine, ct);
             }
             else if (settings.Json)
             {
-                await Console.Out.WriteAsync((first ? "[\n  " : ",\n  ") + node?.ToJsonString(CliOutput.JsonLine));
+                await output.Consoles.WriteOutAsync((first ? "[\n  " : ",\n  ") + node?.ToJsonString(CliOutput.JsonLine), ct);
             }
             else
             {
@@ -78,7 +79,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
             first = false;
         }
 
-        using var progress = ProgressDisplay.ForConsole();
+        using var progress = output.StartProgress();
 
         var outcome = await runs.RunAsync(
             new RunRequest(action.Descriptor.Id, settings.Connection, input, settings.DryRun),
@@ -103,7 +104,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
         {
             if (settings.Json)
             {
-                await Console.Out.WriteLineAsync(first ? "[]" : "\n]");
+                output.Consoles.WriteOutLine(first ? "[]" : "\n]");
             }
             else if (!ndjson)
             {
@@ -116,7 +117,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
         var value = JsonSerializer.SerializeToNode(result.Value, CliOutput.Json);
         if (settings.Json || ndjson)
         {
-            await Console.Out.WriteLineAsync(value?.ToJsonString(ndjson ? CliOutput.JsonLine : CliOutput.Json));
+            output.Consoles.WriteOutLine(value?.ToJsonString(ndjson ? CliOutput.JsonLine : CliOutput.Json) ?? string.Empty);
         }
         else
         {
@@ -146,7 +147,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
     }
 
     /// <summary>Merges --input and --set into one JSON object, typing --set values by the input's schema.</summary>
-    internal static JsonObject BuildInput(ActionDescriptor descriptor, RunSettings settings)
+    internal static JsonObject BuildInput(ActionDescriptor descriptor, RunSettings settings, TextReader standardInput)
     {
         JsonObject input;
         if (settings.Input is null)
@@ -157,7 +158,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
         {
             var text = settings.Input switch
             {
-                "-" => Console.In.ReadToEnd(),
+                "-" => standardInput.ReadToEnd(),
                 ['@', .. var path] => ReadInputFile(path),
                 _ => settings.Input,
             };

@@ -6,36 +6,49 @@ using Spectre.Console;
 
 namespace Entrada.Cli.Infrastructure;
 
-/// <summary>Writes results: JSON for scripts (stdout, one document), tables for people.</summary>
-internal sealed class CliOutput(IAnsiConsole console)
+/// <summary>
+/// Writes results: JSON for scripts (stdout, one document, written as it is), tables for people;
+/// lines for the person go to standard error.
+/// </summary>
+internal sealed class CliOutput(CliConsoles consoles)
 {
+
     public static JsonSerializerOptions Json { get; } = CreateJson(indented: true);
 
     public static JsonSerializerOptions JsonLine { get; } = CreateJson(indented: false);
 
-    public IAnsiConsole Console => console;
+    /// <summary>Standard output, for tables and markup.</summary>
+    public IAnsiConsole Console => consoles.Out;
 
-    public void WriteJson<T>(T value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+    /// <summary>The consoles this output writes to.</summary>
+    public CliConsoles Consoles => consoles;
 
-    public void WriteJsonLine(object? value) => System.Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonLine));
+    /// <summary>One indented JSON document on standard output.</summary>
+    public void WriteJson<T>(T value) => consoles.WriteOutLine(JsonSerializer.Serialize(value, Json));
 
-    public void Write(Spectre.Console.Rendering.IRenderable renderable) => console.Write(renderable);
+    /// <summary>One JSON document on one line of standard output.</summary>
+    public void WriteJsonLine(object? value) => consoles.WriteOutLine(JsonSerializer.Serialize(value, JsonLine));
 
-    public void Line(string markup) => console.MarkupLine(markup);
+    /// <summary>A progress display on standard error, redrawn in place when it is a terminal.</summary>
+    public ProgressDisplay StartProgress() => new(consoles.Error.Profile.Out.Writer, consoles.IsErrorTerminal, consoles.Error.Profile.Width);
 
-    public void Success(string text) => console.MarkupLine($"[green]{Markup.Escape(text)}[/]");
+    public void Write(Spectre.Console.Rendering.IRenderable renderable) => consoles.Out.Write(renderable);
 
-    public void Warning(string text) => console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
+    public void Line(string markup) => consoles.Out.MarkupLine(markup);
+
+    public void Success(string text) => consoles.Out.MarkupLine($"[green]{Markup.Escape(text)}[/]");
+
+    public void Warning(string text) => consoles.Out.MarkupLine($"[yellow]warning:[/] {Markup.Escape(text)}");
 
     /// <summary>A line for the person on standard error (prompts, notes), so that standard output stays one document.</summary>
-    public void Error(string text) => System.Console.Error.WriteLine(text);
+    public void Error(string text) => consoles.WriteErrorLine(text);
 
     /// <summary>A two-column table of a JSON object's properties, nested values as compact JSON.</summary>
     public void WriteProperties(JsonNode? node)
     {
         if (node is not JsonObject obj)
         {
-            console.WriteLine(node?.ToJsonString(JsonLine) ?? "(nothing)");
+            consoles.Out.WriteLine(node?.ToJsonString(JsonLine) ?? "(nothing)");
             return;
         }
 
@@ -45,7 +58,7 @@ internal sealed class CliOutput(IAnsiConsole console)
             table.AddRow(Markup.Escape(key), Markup.Escape(Scalar(value)));
         }
 
-        console.Write(table);
+        consoles.Out.Write(table);
     }
 
     /// <summary>A table of JSON objects, columns taken from their scalar properties.</summary>
@@ -53,7 +66,7 @@ internal sealed class CliOutput(IAnsiConsole console)
     {
         if (rows.Count == 0)
         {
-            console.MarkupLine("[grey](no items)[/]");
+            consoles.Out.MarkupLine("[grey](no items)[/]");
             return;
         }
 
@@ -67,7 +80,7 @@ internal sealed class CliOutput(IAnsiConsole console)
         {
             foreach (var row in rows)
             {
-                console.WriteLine(row?.ToJsonString(JsonLine) ?? "null");
+                consoles.Out.WriteLine(row?.ToJsonString(JsonLine) ?? "null");
             }
 
             return;
@@ -84,8 +97,8 @@ internal sealed class CliOutput(IAnsiConsole console)
             table.AddRow(columns.Select(c => Markup.Escape(Scalar(row.GetValueOrDefault(c)))).ToArray());
         }
 
-        console.Write(table);
-        console.MarkupLine($"[grey]{rows.Count} item(s)[/]");
+        consoles.Out.Write(table);
+        consoles.Out.MarkupLine($"[grey]{rows.Count} item(s)[/]");
     }
 
     public static string Scalar(JsonNode? value) => value switch

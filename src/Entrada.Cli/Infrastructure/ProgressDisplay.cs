@@ -12,20 +12,25 @@ namespace Entrada.Cli.Infrastructure;
 internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    private readonly TextWriter _error;
     private readonly bool _live;
+    private readonly int _width;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private TimeSpan? _lastPlain;
     private ActionProgress? _last;
     private bool _drawn;
 
-    public ProgressDisplay(bool live)
+    /// <summary>A display writing to <paramref name="error"/> (standard error).</summary>
+    /// <param name="error">Where the lines go.</param>
+    /// <param name="live">Redraw one line in place (a terminal) rather than print plain lines.</param>
+    /// <param name="width">The terminal's width, to clear a redrawn line.</param>
+    public ProgressDisplay(TextWriter error, bool live, int width = 80)
     {
+        _error = error ?? throw new ArgumentNullException(nameof(error));
         _live = live;
+        _width = width;
     }
-
-    /// <summary>A display that draws in place when standard error is a terminal.</summary>
-    public static ProgressDisplay ForConsole() => new(!Console.IsErrorRedirected);
 
     public void Report(ActionProgress value)
     {
@@ -35,18 +40,19 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
             if (value.Message is not null)
             {
                 ClearLine();
-                Console.Error.WriteLine(value.Message);
+                _error.WriteLine(value.Message);
             }
 
             if (_live)
             {
-                Console.Error.Write("\r" + Line(value));
+                _error.Write("\r" + Line(value));
+                _error.Flush();
                 _drawn = true;
             }
             else if (value.Total is not null && (_lastPlain is null || _clock.Elapsed - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
             {
                 _lastPlain = _clock.Elapsed;
-                Console.Error.WriteLine(Line(value));
+                _error.WriteLine(Line(value));
             }
         }
     }
@@ -93,7 +99,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     {
         if (_live && _drawn)
         {
-            Console.Error.Write("\r" + new string(' ', Math.Max(0, Console.IsErrorRedirected ? 80 : Console.WindowWidth - 1)) + "\r");
+            _error.Write("\r" + new string(' ', Math.Max(0, _width - 1)) + "\r");
         }
     }
 
@@ -103,7 +109,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
         {
             if (_live && _drawn)
             {
-                Console.Error.WriteLine();
+                _error.WriteLine();
                 _drawn = false;
             }
         }

@@ -8,7 +8,7 @@ namespace Entrada.Cli.Infrastructure;
 /// Reads secrets the safe ways only: standard input (<c>--…-stdin</c>), a named environment
 /// variable (<c>--…-env VAR</c>) or a hidden prompt when a terminal is attached. Never an argument.
 /// </summary>
-internal sealed class SecretInput(IAnsiConsole console)
+internal sealed class SecretInput(CliConsoles consoles)
 {
     private bool _stdinUsed;
 
@@ -28,7 +28,7 @@ internal sealed class SecretInput(IAnsiConsole console)
             }
 
             _stdinUsed = true;
-            var text = Console.In.ReadToEnd().TrimEnd('\r', '\n');
+            var text = consoles.In.ReadToEnd().TrimEnd('\r', '\n');
             return text.Length == 0
                 ? throw new EntradaValidationException(stdinOption, $"Standard input was empty: pipe the {what} into the command, e.g. 'printenv MY_SECRET | entrada … {stdinOption}'.")
                 : new Secret(text);
@@ -47,12 +47,12 @@ internal sealed class SecretInput(IAnsiConsole console)
             return null;
         }
 
-        if (Console.IsInputRedirected || !console.Profile.Capabilities.Interactive)
+        if (consoles.IsInputRedirected || !consoles.Out.Profile.Capabilities.Interactive)
         {
             throw new EntradaValidationException(stdinOption, $"The {what} is required: pipe it in with {stdinOption} or name an environment variable with {envOption} (secrets are never taken as arguments).");
         }
 
-        var typed = console.Prompt(new TextPrompt<string>($"{char.ToUpperInvariant(what[0])}{what[1..]}:").Secret());
+        var typed = consoles.Out.Prompt(new TextPrompt<string>($"{char.ToUpperInvariant(what[0])}{what[1..]}:").Secret());
         return new Secret(typed);
     }
 }

@@ -90,7 +90,7 @@ internal sealed class JobsResumeCommand(RunService runs, JobStore jobs, CliOutpu
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JobSettings settings, CancellationToken cancellationToken)
     {
-        using var progress = ProgressDisplay.ForConsole();
+        using var progress = output.StartProgress();
         var result = (await runs.ResumeJobAsync(settings.Id, Caller.Cli(), new RunObserver { Progress = progress }, cancellationToken)).Result;
         progress.Dispose();
         var job = await jobs.GetAsync(settings.Id, cancellationToken);

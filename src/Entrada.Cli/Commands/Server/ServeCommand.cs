@@ -50,7 +50,6 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCo
         if (settings.Json)
         {
             output.WriteJsonLine(new { url, apiKey = key });
-            await Console.Out.FlushAsync(cancellationToken);
         }
         else
         {
@@ -75,7 +74,7 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCo
         await server.WaitForShutdownAsync(cancellationToken);
         if (!settings.Json)
         {
-            await Console.Error.WriteLineAsync("Stopping.");
+            output.Error("Stopping.");
         }
 
         return ExitCodes.Success;
