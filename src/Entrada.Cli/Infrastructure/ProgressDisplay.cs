@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Entrada.Core.Actions;
 
@@ -13,15 +12,18 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly bool _live;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private readonly Lock _gate = new();
     private TimeSpan? _lastPlain;
     private ActionProgress? _last;
     private bool _drawn;
 
-    public ProgressDisplay(bool live)
+    public ProgressDisplay(bool live, TimeProvider? time = null)
     {
         _live = live;
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
     }
 
     /// <summary>A display that draws in place when standard error is a terminal.</summary>
@@ -43,9 +45,9 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
                 Console.Error.Write("\r" + Line(value));
                 _drawn = true;
             }
-            else if (value.Total is not null && (_lastPlain is null || _clock.Elapsed - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
+            else if (value.Total is not null && (_lastPlain is null || _time.GetElapsedTime(_started) - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
             {
-                _lastPlain = _clock.Elapsed;
+                _lastPlain = _time.GetElapsedTime(_started);
                 Console.Error.WriteLine(Line(value));
             }
         }
@@ -54,7 +56,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     /// <summary>One line: bar, counts, rate, ETA, retries and throttling waits.</summary>
     internal string Line(ActionProgress p)
     {
-        var elapsed = _clock.Elapsed.TotalSeconds;
+        var elapsed = _time.GetElapsedTime(_started).TotalSeconds;
         var rate = elapsed > 0 ? p.Done / elapsed : 0;
         var parts = new List<string>();
         if (p.Total is { } total && total > 0)
