@@ -41,9 +41,6 @@ internal sealed class LdapSession : IDisposable
     /// <summary>Whether the session is protected by TLS.</summary>
     public bool UsesTls => Settings.UsesTls;
 
-    /// <summary>The CA certificates the session trusts, or null for the system store.</summary>
-    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TrustedCas => _caDirectory?.Certificates;
-
     /// <summary>
     /// Connects, secures and binds. Refuses, before sending anything, settings that are unusable and
     /// a password over plain <c>ldap://</c> unless <see cref="LdapSessionSettings.AllowPlainBind"/>.
