@@ -1,8 +1,5 @@
 using Entrada.Core;
-using Entrada.Core.Actions;
 using Entrada.Core.Diagnostics;
-using Entrada.Ldap.Actions;
-using Entrada.Ldap.ActiveDirectory;
 using Entrada.Ldap.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,32 +13,8 @@ public static class LdapServices
     /// <returns>The same collection.</returns>
     public static IServiceCollection AddEntradaLdap(this IServiceCollection services)
     {
-        services.AddActions(catalog => catalog.AddLdapActions());
+        services.AddActions(LdapActions.Register);
         services.AddSingleton<IConnectionTester, LdapConnectionTester>();
         return services;
-    }
-
-    /// <summary>Adds every LDAP and Active Directory action.</summary>
-    /// <param name="catalog">The catalogue.</param>
-    /// <returns>The same catalogue.</returns>
-    public static ActionCatalog AddLdapActions(this ActionCatalog catalog)
-    {
-        ArgumentNullException.ThrowIfNull(catalog);
-        return catalog
-            .Add<SearchAction>()
-            .Add<GetAction>()
-            .Add<FindDnAction>()
-            .Add<AddAction>()
-            .Add<ModifyAction>()
-            .Add<DeleteAction>()
-            .Add<RenameAction>()
-            .Add<CompareAction>()
-            .Add<EnableAccountAction>()
-            .Add<DisableAccountAction>()
-            .Add<UnlockAccountAction>()
-            .Add<ResetPasswordAction>()
-            .Add<AddGroupMemberAction>()
-            .Add<RemoveGroupMemberAction>()
-            .Add<ListUserGroupsAction>();
     }
 }

@@ -12,13 +12,15 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 {
     private readonly string _directory;
     private readonly LogLevel _minimum;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, FileLogger> _loggers = new();
 
-    public FileLoggerProvider(string directory, LogLevel minimum)
+    public FileLoggerProvider(string directory, LogLevel minimum, TimeProvider? time = null)
     {
         _directory = directory;
         _minimum = minimum;
+        _time = time ?? TimeProvider.System;
     }
 
     public ILogger CreateLogger(string categoryName) => _loggers.GetOrAdd(categoryName, name => new FileLogger(this, name));
@@ -29,7 +31,7 @@ internal sealed class FileLoggerProvider : ILoggerProvider
 
     private void Write(string category, LogLevel level, string message, Exception? exception)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var path = Path.Combine(_directory, $"entrada-{now:yyyyMMdd}.log");
         var line = string.Create(CultureInfo.InvariantCulture, $"{now:O} {level,-11} {category}: {message}{(exception is null ? string.Empty : " | " + exception.GetType().Name + ": " + exception.Message)}{Environment.NewLine}");
         lock (_gate)

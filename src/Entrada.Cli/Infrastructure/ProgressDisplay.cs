@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Entrada.Core.Actions;
 
@@ -15,7 +14,8 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     private readonly TextWriter _error;
     private readonly bool _live;
     private readonly int _width;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private readonly Lock _gate = new();
     private TimeSpan? _lastPlain;
     private ActionProgress? _last;
@@ -25,11 +25,14 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     /// <param name="error">Where the lines go.</param>
     /// <param name="live">Redraw one line in place (a terminal) rather than print plain lines.</param>
     /// <param name="width">The terminal's width, to clear a redrawn line.</param>
-    public ProgressDisplay(TextWriter error, bool live, int width = 80)
+    /// <param name="time">The clock, for the rate and the ETA.</param>
+    public ProgressDisplay(TextWriter error, bool live, int width = 80, TimeProvider? time = null)
     {
         _error = error ?? throw new ArgumentNullException(nameof(error));
         _live = live;
         _width = width;
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
     }
 
     public void Report(ActionProgress value)
@@ -49,9 +52,9 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
                 _error.Flush();
                 _drawn = true;
             }
-            else if (value.Total is not null && (_lastPlain is null || _clock.Elapsed - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
+            else if (value.Total is not null && (_lastPlain is null || _time.GetElapsedTime(_started) - _lastPlain.Value >= PlainInterval || value.Done == value.Total))
             {
-                _lastPlain = _clock.Elapsed;
+                _lastPlain = _time.GetElapsedTime(_started);
                 _error.WriteLine(Line(value));
             }
         }
@@ -60,7 +63,7 @@ internal sealed class ProgressDisplay : IProgress<ActionProgress>, IDisposable
     /// <summary>One line: bar, counts, rate, ETA, retries and throttling waits.</summary>
     internal string Line(ActionProgress p)
     {
-        var elapsed = _clock.Elapsed.TotalSeconds;
+        var elapsed = _time.GetElapsedTime(_started).TotalSeconds;
         var rate = elapsed > 0 ? p.Done / elapsed : 0;
         var parts = new List<string>();
         if (p.Total is { } total && total > 0)

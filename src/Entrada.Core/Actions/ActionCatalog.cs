@@ -1,9 +1,9 @@
 namespace Entrada.Core.Actions;
 
 /// <summary>
-/// Every action Entrada can run, by id. Each assembly registers its own
-/// (<c>catalog.AddGraphActions()</c>, <c>catalog.AddLdapActions()</c>); the string id is used only
-/// at the edges, and an unknown one is refused with the close matches.
+/// Every action Entrada can run, by id. Each assembly registers its own the same way
+/// (<c>services.AddActions(GraphActions.Register)</c>, <c>services.AddActions(LdapActions.Register)</c>);
+/// the string id is used only at the edges, and an unknown one is refused with the close matches.
 /// </summary>
 public sealed class ActionCatalog
 {

@@ -101,9 +101,6 @@ public sealed record ActionDescriptor
     /// <summary>An example input, as JSON.</summary>
     public JsonObject? Example { get; init; }
 
-    /// <summary>The family, the id's first part (<c>users</c>, <c>groups</c>, <c>ldap</c> …).</summary>
-    public string Family => Id.Split('.')[0];
-
     /// <summary>The permission that applies to a connection of the given method.</summary>
     public PermissionRequirement? PermissionFor(Connections.ConnectionMethod method) =>
         method == Connections.ConnectionMethod.OAuth ? DelegatedPermission ?? Permission : Permission;

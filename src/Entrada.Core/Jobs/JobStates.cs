@@ -46,7 +46,4 @@ public static class JobStates
 {
     /// <summary>Whether an item's state is final.</summary>
     public static bool IsFinal(this JobItemState state) => state is JobItemState.Done or JobItemState.Unchanged or JobItemState.Failed;
-
-    /// <summary>Whether a job has ended for good (it cannot be resumed).</summary>
-    public static bool IsEnded(this JobStatus status) => status is JobStatus.Completed;
 }

@@ -71,27 +71,6 @@ public sealed class SecretProtector
         }
     }
 
-    /// <summary>Encrypts one opaque blob (a token cache, say).</summary>
-    public byte[] ProtectBytes(string purpose, byte[] plain)
-    {
-        var result = _provider.CreateProtector(purpose).Protect(plain);
-        RestrictKeyFiles();
-        return result;
-    }
-
-    /// <summary>Decrypts what <see cref="ProtectBytes"/> made.</summary>
-    public byte[] UnprotectBytes(string purpose, byte[] payload)
-    {
-        try
-        {
-            return _provider.CreateProtector(purpose).Unprotect(payload);
-        }
-        catch (System.Security.Cryptography.CryptographicException ex)
-        {
-            throw new SecretsUnreadableException(_keysPath, ex);
-        }
-    }
-
     private void RestrictKeyFiles()
     {
         foreach (var file in Directory.EnumerateFiles(_keysPath))

@@ -15,9 +15,6 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, AccessToken> _tokens = new(StringComparer.Ordinal);
 
-    /// <summary>How many tokens were fetched from the identity platform (for diagnostics and tests).</summary>
-    public int TokensFetched { get; private set; }
-
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         GetTokenAsync(requestContext, cancellationToken).AsTask().GetAwaiter().GetResult();
 
@@ -38,7 +35,6 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
             }
 
             token = await inner.GetTokenAsync(requestContext, cancellationToken).ConfigureAwait(false);
-            TokensFetched++;
             lock (_tokens)
             {
                 _tokens[key] = token;

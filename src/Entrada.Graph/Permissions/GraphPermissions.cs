@@ -4,10 +4,10 @@ namespace Entrada.Graph.Permissions;
 
 /// <summary>
 /// The permission table, in one place: for each Graph operation the least-privileged
-/// application permission and the higher ones that also suffice. Checked against each API
-/// page's "Permissions" section of Microsoft Graph v1.0 (microsoft-graph-docs-contrib,
-/// api-reference/v1.0/includes/permissions). Where Microsoft's page names a least-privileged
-/// permission that differs from DESIGN.md's table, the page wins and the difference is noted.
+/// application permission and the higher ones that also suffice, as the "Permissions" section of
+/// each Microsoft Graph v1.0 API page names them. Where a page names a narrower least-privileged
+/// permission than the broad Directory.* one, the page's is the least and the broad one is listed
+/// as a higher one that also does; the member's summary says so.
 /// </summary>
 internal static class GraphPermissions
 {
@@ -34,9 +34,9 @@ internal static class GraphPermissions
     public static PermissionRequirement UsersManageIdentities { get; } = PermissionRequirement.Of("User.ManageIdentities.All", "User.ReadWrite.All", "Directory.ReadWrite.All");
 
     /// <summary>
-    /// POST /users/{id}/revokeSignInSessions. One stored snapshot of Microsoft's page names only
-    /// Directory.ReadWrite.All for applications; the current page and DESIGN.md name
-    /// User.RevokeSessions.All, kept as least with the others as higher.
+    /// POST /users/{id}/revokeSignInSessions. Older versions of Microsoft's page name only
+    /// Directory.ReadWrite.All for applications; the current page names User.RevokeSessions.All,
+    /// kept as least with the others as higher.
     /// </summary>
     public static PermissionRequirement UsersRevokeSessions { get; } = PermissionRequirement.Of("User.RevokeSessions.All", "User.ReadWrite.All", "Directory.ReadWrite.All");
 
@@ -81,14 +81,14 @@ internal static class GraphPermissions
 
     /// <summary>
     /// GET /organization. Microsoft's organization-get page names Organization.Read.All as the
-    /// least-privileged application permission (DESIGN.md's table says Directory.Read.All, which
-    /// is listed here as a higher one that also does).
+    /// least-privileged application permission; Directory.Read.All also does, and is listed here
+    /// as a higher one.
     /// </summary>
     public static PermissionRequirement OrganizationRead { get; } = PermissionRequirement.Of("Organization.Read.All", "Directory.Read.All", "Organization.ReadWrite.All", "Directory.ReadWrite.All");
 
     /// <summary>
     /// GET /directoryRoles and their members. Microsoft's directoryrole-list page names
-    /// RoleManagement.Read.Directory as least privileged; Directory.Read.All (DESIGN.md) also does.
+    /// RoleManagement.Read.Directory as least privileged; Directory.Read.All also does.
     /// </summary>
     public static PermissionRequirement DirectoryRolesRead { get; } = PermissionRequirement.Of("RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All");
 }

@@ -4,6 +4,7 @@ using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Graph.Client;
 using Entrada.Graph.Permissions;
+using Entrada.Graph.Shared;
 using Microsoft.Graph.Models;
 
 namespace Entrada.Graph.Users;

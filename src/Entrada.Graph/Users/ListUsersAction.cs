@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Actions;
 using Entrada.Graph.Client;
 using Entrada.Graph.Permissions;
+using Entrada.Graph.Shared;
 using Microsoft.Graph.Models;
 
 namespace Entrada.Graph.Users;

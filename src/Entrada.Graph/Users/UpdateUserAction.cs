@@ -4,6 +4,7 @@ using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Graph.Client;
 using Entrada.Graph.Permissions;
+using Entrada.Graph.Shared;
 using Microsoft.Graph.Models;
 
 namespace Entrada.Graph.Users;
@@ -63,9 +64,6 @@ internal sealed record UpdateUserInput(
         return changes;
     }
 }
-
-/// <summary>Output of an update: what changed on which object.</summary>
-internal sealed record UpdateOutput(string Id, IReadOnlyList<string> Updated, bool DryRun = false);
 
 /// <summary>users.update: PATCH /users/{id}.</summary>
 internal sealed class UpdateUserAction : GraphAction<UpdateUserInput, UpdateOutput>

@@ -21,7 +21,7 @@ internal static class LdapActionSession
                 $"'{action.Id}' runs only over TLS, because it sends a password; connection '{context.Connection.Name}' uses plain ldap://. Use an ldaps:// URI or --start-tls.");
         }
 
-        var session = await LdapSession.OpenAsync(LdapSessionSettings.From(settings), context.Logger, cancellationToken);
+        var session = await LdapSession.OpenAsync(LdapSessionSettings.From(settings), context.Logger, context.Time, cancellationToken);
         try
         {
             if (action.RequiresActiveDirectory)

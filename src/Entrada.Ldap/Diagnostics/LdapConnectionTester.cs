@@ -18,7 +18,7 @@ namespace Entrada.Ldap.Diagnostics;
 /// the bind and the identity bound; the root DSE (naming contexts, controls, whether it is Active
 /// Directory); the base DN; and which LDAP actions can run. Failures are reported, not thrown.
 /// </summary>
-internal sealed class LdapConnectionTester(ActionCatalog catalog, ILogger<LdapConnectionTester>? logger = null) : IConnectionTester
+internal sealed class LdapConnectionTester(ActionCatalog catalog, TimeProvider time, ILogger<LdapConnectionTester>? logger = null) : IConnectionTester
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -58,7 +58,7 @@ internal sealed class LdapConnectionTester(ActionCatalog catalog, ILogger<LdapCo
         if (settings.UsesTls)
         {
             var trusted = settings.CaCertificatePem is null ? null : TrustedCaDirectory.ParsePem(settings.CaCertificatePem);
-            var certificate = await TlsProbe.InspectAsync(settings, trusted, cancellationToken);
+            var certificate = await TlsProbe.InspectAsync(settings, trusted, time, cancellationToken);
             if (certificate is not null)
             {
                 facts["tls"] = $"{(settings.IsLdaps ? "LDAPS" : "StartTLS")}, {certificate.Protocol}";
@@ -73,7 +73,7 @@ internal sealed class LdapConnectionTester(ActionCatalog catalog, ILogger<LdapCo
             {
                 var source = trusted is null ? "the system's certificate store" : "the connection's CA certificate";
                 checks.Add(new TestCheck("tls", true, $"{facts["tls"]}; the certificate '{certificate.Subject}' is trusted by {source} and names '{settings.Uri.Host}'; it expires on {certificate.NotAfter:yyyy-MM-dd}."));
-                if (certificate.NotAfter < DateTimeOffset.UtcNow.AddDays(30))
+                if (certificate.NotAfter < time.GetUtcNow().AddDays(30))
                 {
                     warnings.Add($"The server's certificate expires on {certificate.NotAfter:yyyy-MM-dd}.");
                 }
@@ -88,7 +88,7 @@ internal sealed class LdapConnectionTester(ActionCatalog catalog, ILogger<LdapCo
         LdapSession session;
         try
         {
-            session = await LdapSession.OpenAsync(settings, _logger, cancellationToken);
+            session = await LdapSession.OpenAsync(settings, _logger, time, cancellationToken);
         }
         catch (LdapOperationException ex)
         {

@@ -67,27 +67,10 @@ public static class LdapFilter
         return $"({attribute}={Escape(value)})";
     }
 
-    /// <summary>An extensible-match assertion <c>(attribute:rule:=value)</c> with the value escaped.</summary>
-    /// <param name="attribute">The attribute description.</param>
-    /// <param name="matchingRule">The matching rule OID, such as <c>1.2.840.113556.1.4.1941</c>.</param>
-    /// <param name="value">The literal value.</param>
-    /// <returns>The filter.</returns>
-    public static string ExtensibleMatch(string attribute, string matchingRule, string value)
-    {
-        CheckAttribute(attribute);
-        CheckAttribute(matchingRule);
-        return $"({attribute}:{matchingRule}:={Escape(value)})";
-    }
-
     /// <summary>The disjunction <c>(|f1 f2 …)</c> of filters that are already well formed.</summary>
     /// <param name="filters">The filters.</param>
     /// <returns>The filter.</returns>
     public static string Or(IEnumerable<string> filters) => "(|" + string.Concat(filters) + ")";
-
-    /// <summary>The conjunction <c>(&amp;f1 f2 …)</c> of filters that are already well formed.</summary>
-    /// <param name="filters">The filters.</param>
-    /// <returns>The filter.</returns>
-    public static string And(IEnumerable<string> filters) => "(&" + string.Concat(filters) + ")";
 
     /// <summary>Whether the text is an attribute description: a name (letters, digits, '-') or an OID, with options after ';'.</summary>
     /// <param name="attribute">The text.</param>

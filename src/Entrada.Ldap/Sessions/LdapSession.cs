@@ -41,17 +41,19 @@ internal sealed class LdapSession : IDisposable
     /// <summary>Whether the session is protected by TLS.</summary>
     public bool UsesTls => Settings.UsesTls;
 
-    /// <summary>The CA certificates the session trusts, or null for the system store.</summary>
-    public IReadOnlyList<System.Security.Cryptography.X509Certificates.X509Certificate2>? TrustedCas => _caDirectory?.Certificates;
-
     /// <summary>
     /// Connects, secures and binds. Refuses, before sending anything, settings that are unusable and
     /// a password over plain <c>ldap://</c> unless <see cref="LdapSessionSettings.AllowPlainBind"/>.
     /// </summary>
+    /// <param name="settings">Where to connect and how to bind.</param>
+    /// <param name="logger">Where the session logs; nowhere when null.</param>
+    /// <param name="time">The clock that judges the server's certificate when a TLS handshake fails.</param>
+    /// <param name="cancellationToken">Abandons the open.</param>
     /// <exception cref="LdapOperationException">The settings are unusable, or connecting, TLS or the bind failed.</exception>
-    public static async Task<LdapSession> OpenAsync(LdapSessionSettings settings, ILogger? logger, CancellationToken cancellationToken)
+    public static async Task<LdapSession> OpenAsync(LdapSessionSettings settings, ILogger? logger, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(time);
         logger ??= NullLogger.Instance;
         var problems = settings.Problems();
         if (problems.Count > 0)
@@ -117,7 +119,7 @@ internal sealed class LdapSession : IDisposable
         }
         catch (Exception ex) when (ex is LdapException or DirectoryOperationException)
         {
-            var translated = await session.TranslateOpenFailureAsync(ex, phase, cancellationToken);
+            var translated = await session.TranslateOpenFailureAsync(ex, phase, time, cancellationToken);
             logger.BindFailed(settings.Server, translated.Code);
             session.Dispose();
             throw translated;
@@ -198,7 +200,7 @@ internal sealed class LdapSession : IDisposable
         return chain.Build(certificate);
     }
 
-    private async Task<LdapOperationException> TranslateOpenFailureAsync(Exception exception, string phase, CancellationToken cancellationToken)
+    private async Task<LdapOperationException> TranslateOpenFailureAsync(Exception exception, string phase, TimeProvider time, CancellationToken cancellationToken)
     {
         var (code, _) = LdapErrorTranslator.Unpack(exception);
         var handshakeMayHaveFailed = Settings.UsesTls && !Settings.InsecureSkipVerify
@@ -213,7 +215,7 @@ internal sealed class LdapSession : IDisposable
 
         if (handshakeMayHaveFailed)
         {
-            var report = await TlsProbe.InspectAsync(Settings, _caDirectory?.Certificates, cancellationToken);
+            var report = await TlsProbe.InspectAsync(Settings, _caDirectory?.Certificates, time, cancellationToken);
             if (report is not null)
             {
                 _logger.TlsDiagnosed(Server, report.Trusted ? (report.NameMatches ? "certificate looks valid" : "name mismatch") : "untrusted");

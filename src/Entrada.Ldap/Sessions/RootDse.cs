@@ -28,9 +28,6 @@ public sealed record RootDse(
     /// <summary>The "Who am I?" extended operation (RFC 4532).</summary>
     public const string WhoAmIExtension = "1.3.6.1.4.1.4203.1.11.3";
 
-    /// <summary>The StartTLS extended operation (RFC 4511).</summary>
-    public const string StartTlsExtension = "1.3.6.1.4.1.1466.20037";
-
     /// <summary>The attributes to ask for; most are operational, so they must be named.</summary>
     internal static readonly string[] Attributes =
     [

@@ -40,7 +40,7 @@ internal static class TlsProbe
     private const string StartTlsOid = "1.3.6.1.4.1.1466.20037";
 
     public static async Task<TlsCertificateReport?> InspectAsync(
-        LdapSessionSettings settings, IReadOnlyList<X509Certificate2>? trustedCas, CancellationToken cancellationToken)
+        LdapSessionSettings settings, IReadOnlyList<X509Certificate2>? trustedCas, TimeProvider time, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(settings.Timeout);
@@ -80,7 +80,7 @@ internal static class TlsProbe
                 return null;
             }
 
-            var (trusted, problem) = Verify(certificate, extra, trustedCas);
+            var (trusted, problem) = Verify(certificate, extra, trustedCas, time.GetUtcNow());
             return new TlsCertificateReport(
                 certificate.Subject,
                 certificate.Issuer,
@@ -100,7 +100,7 @@ internal static class TlsProbe
         }
     }
 
-    private static (bool Trusted, string? Problem) Verify(X509Certificate2 certificate, X509Certificate2Collection extra, IReadOnlyList<X509Certificate2>? trustedCas)
+    private static (bool Trusted, string? Problem) Verify(X509Certificate2 certificate, X509Certificate2Collection extra, IReadOnlyList<X509Certificate2>? trustedCas, DateTimeOffset now)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
@@ -120,7 +120,6 @@ internal static class TlsProbe
         var source = trustedCas is null ? "the system's certificate store" : "the CA certificate given for this connection";
         if (statuses.Contains(X509ChainStatusFlags.NotTimeValid))
         {
-            var now = DateTime.Now;
             return (false, certificate.NotAfter < now ? $"it expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd}"
                 : certificate.NotBefore > now ? $"it is not valid before {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd}"
                 : "a certificate in its chain is outside its validity period");

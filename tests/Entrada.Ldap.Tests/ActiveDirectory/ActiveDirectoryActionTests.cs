@@ -23,11 +23,11 @@ public sealed class ActiveDirectoryActionTests : IAsyncLifetime
     public async Task DisposeAsync() => await _entrada.DisposeAsync();
 
     private static Task<LdapOperationException> BindFailureAsync(TestUser user, string? password = null) =>
-        Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, password ?? user.Password), null, CancellationToken.None));
+        Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, password ?? user.Password), null, TimeProvider.System, CancellationToken.None));
 
     private static async Task BindAsync(TestUser user, string? password = null)
     {
-        using var session = await LdapSession.OpenAsync(TestServers.Samba(user.Upn, password ?? user.Password), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.Samba(user.Upn, password ?? user.Password), null, TimeProvider.System, CancellationToken.None);
     }
 
     [Fact]

@@ -45,13 +45,13 @@ public sealed class DoneWhenScenarioTests
         var disabled = await entrada.RunValueAsync<LdapAccountResult>("ldap.ad.disable-account", "Corp AD", new JsonObject { ["dn"] = user.Dn });
         disabled.Changed.ShouldBeTrue();
         disabled.Enabled.ShouldBeFalse();
-        var bind = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, CancellationToken.None));
+        var bind = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, TimeProvider.System, CancellationToken.None));
         bind.ActiveDirectorySubCode.ShouldBe("533");
         bind.Message.ShouldContain("is disabled");
 
         var enabled = await entrada.RunValueAsync<LdapAccountResult>("ldap.ad.enable-account", "Corp AD", new JsonObject { ["dn"] = user.Dn });
         enabled.Enabled.ShouldBeTrue();
-        using (await LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, CancellationToken.None))
+        using (await LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, TimeProvider.System, CancellationToken.None))
         {
         }
 
@@ -60,9 +60,9 @@ public sealed class DoneWhenScenarioTests
         reset.Generated.ShouldBeTrue();
         reset.Password.ShouldNotBeNullOrEmpty();
         reset.ToString().ShouldNotContain(reset.Password!);
-        (await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, CancellationToken.None)))
+        (await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Upn, user.Password), null, TimeProvider.System, CancellationToken.None)))
             .ActiveDirectorySubCode.ShouldBe("52e");
-        using (await LdapSession.OpenAsync(TestServers.Samba(user.Upn, reset.Password!), null, CancellationToken.None))
+        using (await LdapSession.OpenAsync(TestServers.Samba(user.Upn, reset.Password!), null, TimeProvider.System, CancellationToken.None))
         {
         }
 

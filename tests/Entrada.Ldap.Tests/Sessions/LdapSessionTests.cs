@@ -11,7 +11,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task Ldaps_TrustingTheConnectionsCa_BindsAsTheAdministratorDn()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SambaAdmin(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SambaAdmin(), null, TimeProvider.System, CancellationToken.None);
 
         var root = await session.ReadRootDseAsync(CancellationToken.None);
 
@@ -25,7 +25,7 @@ public sealed class LdapSessionTests
     {
         var settings = TestServers.SambaAdmin() with { BindName = TestServers.Env("ENTRADA_TEST_SAMBA_ADMIN_UPN") };
 
-        using var session = await LdapSession.OpenAsync(settings, null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None);
 
         (await session.GetEntryAsync(TestServers.SambaAdminDn, ["sAMAccountName"], CancellationToken.None)).ShouldNotBeNull();
     }
@@ -35,7 +35,7 @@ public sealed class LdapSessionTests
     {
         var settings = TestServers.SambaAdmin() with { Uri = new Uri(TestServers.Env("ENTRADA_TEST_SAMBA_PLAIN_URI")), StartTls = true };
 
-        using var session = await LdapSession.OpenAsync(settings, null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None);
 
         session.UsesTls.ShouldBeTrue();
         (await session.ReadRootDseAsync(CancellationToken.None)).IsActiveDirectory.ShouldBeTrue();
@@ -51,7 +51,7 @@ public sealed class LdapSessionTests
             CaCertificatePem = OtherCa.Pem,
         };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("is not trusted");
@@ -62,7 +62,7 @@ public sealed class LdapSessionTests
     {
         var settings = TestServers.SambaAdmin() with { CaCertificatePem = OtherCa.Pem };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Kind.ShouldBe(ErrorKind.Authentication);
@@ -76,7 +76,7 @@ public sealed class LdapSessionTests
     {
         var settings = TestServers.SambaAdmin() with { CaCertificatePem = null };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("system's certificate store");
@@ -91,7 +91,7 @@ public sealed class LdapSessionTests
             CaCertificatePem = File.ReadAllText(TestServers.Env("ENTRADA_TEST_SLAPD_CA")),
         };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Tls);
         ex.Message.ShouldContain("does not name '127.0.0.1'");
@@ -107,7 +107,7 @@ public sealed class LdapSessionTests
             InsecureSkipVerify = true,
         };
 
-        using var session = await LdapSession.OpenAsync(settings, null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None);
 
         (await session.ReadRootDseAsync(CancellationToken.None)).NamingContexts.ShouldContain(TestServers.SlapdBaseDn);
     }
@@ -118,7 +118,7 @@ public sealed class LdapSessionTests
         var user = await SambaDirectory.CreateUserAsync();
         const string wrong = "Wrong-Secret-Password-123";
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Dn, wrong), null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(TestServers.Samba(user.Dn, wrong), null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Authentication);
         ex.ResultCode.ShouldBe(49);
@@ -134,7 +134,7 @@ public sealed class LdapSessionTests
         // Port 9 has no listener: the refusal must come before any connection attempt.
         var settings = TestServers.SlapdAdmin() with { Uri = new Uri("ldap://127.0.0.1:9"), AllowPlainBind = false };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.InvalidInput);
         ex.Kind.ShouldBe(ErrorKind.InvalidInput);
@@ -147,7 +147,7 @@ public sealed class LdapSessionTests
     {
         var settings = TestServers.SambaAdmin() with { Uri = new Uri(TestServers.Env("ENTRADA_TEST_SAMBA_PLAIN_URI")), AllowPlainBind = true };
 
-        using var session = await LdapSession.OpenAsync(settings, null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None);
 
         session.UsesTls.ShouldBeFalse();
         (await session.GetEntryAsync(TestServers.SambaAdminDn, ["cn"], CancellationToken.None)).ShouldNotBeNull();
@@ -156,7 +156,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task AnonymousBind_OverPlainLdap_NeedsNoPermission()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, TimeProvider.System, CancellationToken.None);
 
         (await session.ReadRootDseAsync(CancellationToken.None)).IsActiveDirectory.ShouldBeFalse();
     }
@@ -166,7 +166,7 @@ public sealed class LdapSessionTests
     {
         var settings = new LdapSessionSettings { Uri = new Uri("ldap://127.0.0.1:9"), Timeout = TimeSpan.FromSeconds(5) };
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         ex.Failure.ShouldBe(LdapFailureKind.Unreachable);
         ex.Kind.ShouldBe(ErrorKind.Authentication);
@@ -183,7 +183,7 @@ public sealed class LdapSessionTests
         var settings = new LdapSessionSettings { Uri = new Uri($"ldap://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
         var started = System.Diagnostics.Stopwatch.StartNew();
 
-        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, CancellationToken.None));
+        var ex = await Should.ThrowAsync<LdapOperationException>(() => LdapSession.OpenAsync(settings, null, TimeProvider.System, CancellationToken.None));
 
         started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(20));
         ex.Failure.ShouldBe(LdapFailureKind.Unreachable);
@@ -193,7 +193,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task PagedSearch_ReturnsEveryEntry_BeyondTheServersPerSearchLimit()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, TimeProvider.System, CancellationToken.None);
 
         var uids = new List<string>();
         await foreach (var entry in session.SearchAsync($"ou=people,{TestServers.SlapdBaseDn}", "(uid=person*)", SearchScope.OneLevel, ["uid"], 100, null, CancellationToken.None))
@@ -208,7 +208,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task UnpagedSearch_HitsTheServersLimit_WhichIsWhyPagingMatters()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, TimeProvider.System, CancellationToken.None);
         var request = new SearchRequest($"ou=people,{TestServers.SlapdBaseDn}", "(uid=person*)", SearchScope.OneLevel, "uid");
 
         var ex = await Should.ThrowAsync<LdapOperationException>(() => session.SendAsync<SearchResponse>(request, "search", request.DistinguishedName, CancellationToken.None));
@@ -219,7 +219,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task PagedSearch_StopsAtTheSizeLimit()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, TimeProvider.System, CancellationToken.None);
 
         var count = 0;
         await foreach (var _ in session.SearchAsync(TestServers.SlapdBaseDn, "(objectClass=inetOrgPerson)", SearchScope.Subtree, ["uid"], 100, 130, CancellationToken.None))
@@ -233,7 +233,7 @@ public sealed class LdapSessionTests
     [Fact]
     public async Task Search_WhenCancelled_ThrowsOperationCanceled()
     {
-        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, CancellationToken.None);
+        using var session = await LdapSession.OpenAsync(TestServers.SlapdAnonymous(), null, TimeProvider.System, CancellationToken.None);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 

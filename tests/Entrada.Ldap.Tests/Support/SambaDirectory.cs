@@ -11,7 +11,7 @@ internal sealed record TestUser(string Dn, string SamAccountName, string Upn, st
 /// <summary>Makes users and groups in the real Samba domain for tests, as Administrator over LDAPS.</summary>
 internal static class SambaDirectory
 {
-    public static Task<LdapSession> OpenAdminAsync() => LdapSession.OpenAsync(TestServers.SambaAdmin(), null, CancellationToken.None);
+    public static Task<LdapSession> OpenAdminAsync() => LdapSession.OpenAsync(TestServers.SambaAdmin(), null, TimeProvider.System, CancellationToken.None);
 
     public static async Task<TestUser> CreateUserAsync(string? cn = null, bool enabled = true)
     {

@@ -1,28 +1,6 @@
-using System.ComponentModel;
 using Entrada.Core;
-using Entrada.Core.Actions;
 
-namespace Entrada.Graph.Client;
-
-/// <summary>The input of list actions.</summary>
-/// <param name="Filter">An OData <c>$filter</c>, as Graph takes it.</param>
-/// <param name="Search">A <c>$search</c>, such as <c>displayName:ann</c> (quotes added when missing).</param>
-/// <param name="Select">Properties to return.</param>
-/// <param name="Max">Stop after this many items; all when absent.</param>
-internal sealed record ListInput(
-    [property: Description("OData $filter, as Graph takes it, e.g. startsWith(displayName,'A').")] string? Filter = null,
-    [property: Description("$search, e.g. displayName:ann (the quotes Graph wants are added).")] string? Search = null,
-    [property: Description("Properties to return.")] IReadOnlyList<string>? Select = null,
-    [property: Description("Stop after this many items; all when absent.")] int? Max = null) : IValidatableInput
-{
-    public IEnumerable<ValidationError> Validate()
-    {
-        if (Max is <= 0)
-        {
-            yield return new ValidationError("max", $"'max' must be a positive number, not {Max}.");
-        }
-    }
-}
+namespace Entrada.Graph.Shared;
 
 /// <summary>Checks shared by inputs.</summary>
 internal static class InputRules
