@@ -85,19 +85,13 @@ public sealed partial class ActionRunner(
         return await ResumeAsync(job, caller, progress, cancellationToken);
     }
 
-    /// <summary>A job that can be resumed now; a completed or running one is refused.</summary>
-    public async Task<JobRecord> ResumableJobAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var job = await jobs.GetAsync(jobId, cancellationToken);
-        return job.Status switch
-        {
-            JobStatus.Completed => throw new JobFinishedException(job),
-            JobStatus.Running => throw new JobRunningException(job),
-            _ => job,
-        };
-    }
+    /// <summary>
+    /// Claims a job to resume it (<see cref="JobStore.ClaimAsync"/>): a completed job, or one that a
+    /// live process runs, is refused; of two resumes at once, one wins.
+    /// </summary>
+    public Task<JobRecord> ResumableJobAsync(string jobId, CancellationToken cancellationToken) => jobs.ClaimAsync(jobId, cancellationToken);
 
-    /// <summary>Resumes a job that <see cref="ResumableJobAsync"/> gave.</summary>
+    /// <summary>Resumes a job that <see cref="ResumableJobAsync"/> claimed.</summary>
     public Task<ActionRunResult> ResumeAsync(JobRecord job, Caller caller, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -160,7 +154,7 @@ public sealed partial class ActionRunner(
             }
             else if (bulk is not null && resumed is not null)
             {
-                await jobs.SetStatusAsync(resumed.Id, JobStatus.Running, null, cancellationToken);
+                // Claimed already (ResumableJobAsync): this process holds it.
                 tracker = await jobs.TrackAsync(resumed, cancellationToken);
             }
 
@@ -220,9 +214,9 @@ public sealed partial class ActionRunner(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             outcome = AuditOutcome.Cancelled;
-            if (tracker is not null)
+            if ((tracker?.Id ?? resumed?.Id) is { } heldJob)
             {
-                await jobs.SetStatusAsync(tracker.Id, JobStatus.Cancelled, "Cancelled.", CancellationToken.None);
+                await jobs.SetStatusAsync(heldJob, JobStatus.Cancelled, "Cancelled.", CancellationToken.None);
             }
 
             await WriteAuditAsync(request, descriptor, connectionName, time.GetElapsedTime(started), outcome, "Cancelled.", context, count);
@@ -231,9 +225,10 @@ public sealed partial class ActionRunner(
         catch (Exception ex)
         {
             error = ex is EntradaException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
-            if (tracker is not null)
+            // A job this run holds (made, or claimed to resume) is released with the failure.
+            if ((tracker?.Id ?? resumed?.Id) is { } heldJob)
             {
-                await jobs.SetStatusAsync(tracker.Id, ex is JobCancelledException ? JobStatus.Cancelled : JobStatus.Failed, error, CancellationToken.None);
+                await jobs.SetStatusAsync(heldJob, ex is JobCancelledException ? JobStatus.Cancelled : JobStatus.Failed, error, CancellationToken.None);
             }
 
             LogRunFailed(logger, descriptor.Id, connectionName, error);

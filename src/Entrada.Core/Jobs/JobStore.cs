@@ -50,6 +50,12 @@ public sealed record JobRecord
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>While running: the process that holds it (<c>pid@host</c>).</summary>
+    public string? Owner { get; init; }
+    /// <summary>While running: until when its holder's lease lasts (renewed while it works).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; init; }
+    /// <summary>The status and change stamp as stored, to claim the job only if nobody changed it meanwhile.</summary>
+    internal (string Status, string UpdatedAt) Stored { get; init; }
 }
 
 /// <summary>A job as every edge shows it: its progress, not the input it keeps for resuming.</summary>
@@ -70,6 +76,63 @@ public sealed record JobSummary(string Id, string Action, string Connection, Job
 /// </summary>
 public sealed class JobStore(EntradaDatabase database, TimeProvider time)
 {
+    /// <summary>How long a running job's holder keeps it without renewing; a lapsed lease lets another resume take it over.</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often a holder renews its lease while it works.</summary>
+    public static readonly TimeSpan LeaseRenewal = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Claims a job to resume it, atomically: a completed job is refused; a job another live holder
+    /// runs is refused with who holds it and since when; an interrupted, failed or cancelled job —
+    /// or a running one whose holder's lease lapsed — becomes this process's. Of two claims at once,
+    /// exactly one wins.
+    /// </summary>
+    public async Task<JobRecord> ClaimAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = await GetAsync(jobId, cancellationToken);
+        switch (job.Status)
+        {
+            case JobStatus.Completed:
+                throw new JobFinishedException(job);
+            case JobStatus.Running:
+                throw new JobRunningException(job);
+        }
+
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var claim = db.CreateCommand();
+        claim.CommandText = """
+            UPDATE jobs SET status = 'running', error = NULL, cancel_requested = 0, owner_pid = $pid, owner_host = $host, lease_expires_at = $lease, updated_at = $now
+            WHERE id = $job AND status = $status AND updated_at = $updated;
+            """;
+        claim.Parameters.AddWithValue("$job", job.Id);
+        claim.Parameters.AddWithValue("$status", job.Stored.Status);
+        claim.Parameters.AddWithValue("$updated", job.Stored.UpdatedAt);
+        claim.Parameters.AddWithValue("$pid", ProcessOwner.Pid);
+        claim.Parameters.AddWithValue("$host", ProcessOwner.Host);
+        claim.Parameters.AddWithValue("$lease", Stamp(Lease));
+        claim.Parameters.AddWithValue("$now", Stamp());
+        if (await claim.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            // Someone changed it between the read and the claim: most likely another resume won.
+            throw new JobRunningException(await GetAsync(jobId, cancellationToken));
+        }
+
+        return await GetAsync(jobId, cancellationToken);
+    }
+
+    /// <summary>Renews the lease of a job this process holds.</summary>
+    internal async Task RenewLeaseAsync(string jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var renew = db.CreateCommand();
+        renew.CommandText = "UPDATE jobs SET lease_expires_at = $lease WHERE id = $job AND status = 'running' AND owner_pid = $pid AND owner_host = $host;";
+        renew.Parameters.AddWithValue("$job", jobId);
+        renew.Parameters.AddWithValue("$lease", Stamp(Lease));
+        renew.Parameters.AddWithValue("$pid", ProcessOwner.Pid);
+        renew.Parameters.AddWithValue("$host", ProcessOwner.Host);
+        await renew.ExecuteNonQueryAsync(cancellationToken);
+    }
     /// <summary>Makes a job with all its items pending, owned by this process.</summary>
     public async Task<JobRecord> CreateAsync(string action, string connection, string input, IReadOnlyList<string> items, Caller caller, CancellationToken cancellationToken)
     {
@@ -82,8 +145,8 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO jobs (id, action, connection, interface, actor, input, items, status, total, owner_pid, owner_host, created_at, updated_at)
-                VALUES ($id, $action, $connection, $interface, $actor, $input, $items, 'running', $total, $pid, $host, $now, $now);
+                INSERT INTO jobs (id, action, connection, interface, actor, input, items, status, total, owner_pid, owner_host, created_at, updated_at, lease_expires_at)
+                VALUES ($id, $action, $connection, $interface, $actor, $input, $items, 'running', $total, $pid, $host, $now, $now, $lease);
                 """;
             insert.Parameters.AddWithValue("$id", id);
             insert.Parameters.AddWithValue("$action", action);
@@ -97,6 +160,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
             insert.Parameters.AddWithValue("$pid", Environment.ProcessId);
             insert.Parameters.AddWithValue("$host", Environment.MachineName);
             insert.Parameters.AddWithValue("$now", now);
+            insert.Parameters.AddWithValue("$lease", Stamp(Lease));
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -118,7 +182,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     public JobTracker TrackNew(JobRecord job)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return new JobTracker(this, job, []);
+        return new JobTracker(this, job, [], time);
     }
 
     /// <summary>A tracker for a job, knowing the items already finished.</summary>
@@ -126,7 +190,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(job);
         var items = await ItemsAsync(job.Id, null, cancellationToken);
-        return new JobTracker(this, job, items.Where(i => i.State.IsFinal()));
+        return new JobTracker(this, job, items.Where(i => i.State.IsFinal()), time);
     }
 
     /// <summary>Records finished items in one transaction (a checkpoint). Only pending items change.</summary>
@@ -170,9 +234,10 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         await using (var touch = db.CreateCommand())
         {
             touch.Transaction = transaction;
-            touch.CommandText = "UPDATE jobs SET updated_at = $now WHERE id = $job;";
+            touch.CommandText = "UPDATE jobs SET updated_at = $now, lease_expires_at = CASE WHEN status = 'running' THEN $lease ELSE lease_expires_at END WHERE id = $job;";
             touch.Parameters.AddWithValue("$job", jobId);
             touch.Parameters.AddWithValue("$now", now);
+            touch.Parameters.AddWithValue("$lease", Stamp(Lease));
             await touch.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -184,7 +249,8 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
-        update.CommandText = "UPDATE jobs SET status = $status, error = $error, updated_at = $now, owner_pid = $pid, owner_host = $host, cancel_requested = CASE WHEN $status = 'running' THEN 0 ELSE cancel_requested END WHERE id = $job;";
+        update.CommandText = "UPDATE jobs SET status = $status, error = $error, updated_at = $now, owner_pid = $pid, owner_host = $host, lease_expires_at = $lease, cancel_requested = CASE WHEN $status = 'running' THEN 0 ELSE cancel_requested END WHERE id = $job;";
+        update.Parameters.AddWithValue("$lease", status == JobStatus.Running ? Stamp(Lease) : DBNull.Value);
         update.Parameters.AddWithValue("$job", jobId);
         update.Parameters.AddWithValue("$status", status.ToWire());
         update.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
@@ -305,7 +371,7 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         await using var select = db.CreateCommand();
         select.CommandText = $"""
             SELECT j.id, j.action, j.connection, j.interface, j.actor, j.input, j.status, j.total, j.owner_pid, j.owner_host,
-                   j.cancel_requested, j.error, j.created_at, j.updated_at,
+                   j.cancel_requested, j.error, j.created_at, j.updated_at, j.lease_expires_at,
                    (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'done'),
                    (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'unchanged'),
                    (SELECT count(*) FROM job_items i WHERE i.job_id = j.id AND i.state = 'failed')
@@ -317,8 +383,14 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         var jobs = new List<JobRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            var status = WireNames.ParseWire<JobStatus>(reader.GetString(6));
-            if (status == JobStatus.Running && !ProcessOwner.IsAlive(reader.IsDBNull(8) ? null : reader.GetInt32(8), reader.IsDBNull(9) ? null : reader.GetString(9)))
+            var stored = reader.GetString(6);
+            var status = WireNames.ParseWire<JobStatus>(stored);
+            int? ownerPid = reader.IsDBNull(8) ? null : reader.GetInt32(8);
+            var ownerHost = reader.IsDBNull(9) ? null : reader.GetString(9);
+            DateTimeOffset? lease = reader.IsDBNull(14) ? null : DateTimeOffset.Parse(reader.GetString(14), CultureInfo.InvariantCulture);
+
+            // A running job whose holder is gone, or whose lease lapsed (its holder stopped renewing it), was interrupted.
+            if (status == JobStatus.Running && (!ProcessOwner.IsAlive(ownerPid, ownerHost) || lease < time.GetUtcNow()))
             {
                 status = JobStatus.Interrupted;
             }
@@ -336,9 +408,12 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
                 Error = reader.IsDBNull(11) ? null : reader.GetString(11),
                 CreatedAt = DateTimeOffset.Parse(reader.GetString(12), CultureInfo.InvariantCulture),
                 UpdatedAt = DateTimeOffset.Parse(reader.GetString(13), CultureInfo.InvariantCulture),
-                Done = reader.GetInt32(14),
-                Unchanged = reader.GetInt32(15),
-                Failed = reader.GetInt32(16),
+                Done = reader.GetInt32(15),
+                Unchanged = reader.GetInt32(16),
+                Failed = reader.GetInt32(17),
+                Owner = status == JobStatus.Running && ownerPid is not null ? $"{ownerPid}@{ownerHost}" : null,
+                LeaseExpiresAt = status == JobStatus.Running ? lease : null,
+                Stored = (stored, reader.GetString(13)),
             });
         }
 
@@ -346,6 +421,8 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
     }
 
     private string Stamp() => time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+
+    private string Stamp(TimeSpan fromNow) => (time.GetUtcNow() + fromNow).ToString("O", CultureInfo.InvariantCulture);
 }
 
 /// <summary>No job has the given id.</summary>
@@ -366,7 +443,9 @@ public sealed class JobFinishedException(JobRecord job)
 
 /// <summary>The job is being worked on elsewhere, so it cannot be resumed now.</summary>
 public sealed class JobRunningException(JobRecord job)
-    : EntradaException($"Job '{job.Id}' is still running in another process; wait for it, or cancel it.", next: new NextStep(NextStepKind.CancelJob, job.Id))
+    : EntradaException(
+        $"Job '{job.Id}' is being run by {(job.Owner is { } owner ? $"process {owner}" : "another process")} (last active {job.UpdatedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC); one job runs once. Wait for it to finish, or cancel it.",
+        next: new NextStep(NextStepKind.CancelJob, job.Id))
 {
     /// <inheritdoc />
     public override ErrorKind Kind => ErrorKind.Conflict;

@@ -13,11 +13,14 @@ public sealed class JobTracker : IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly JobStore _store;
     private readonly ConcurrentDictionary<int, JobItem> _finished;
+    private readonly ITimer _renewal;
     private int _sinceCancelCheck;
 
-    internal JobTracker(JobStore store, JobRecord job, IEnumerable<JobItem> finished)
+    internal JobTracker(JobStore store, JobRecord job, IEnumerable<JobItem> finished, TimeProvider time)
     {
         _store = store;
+        // The lease is renewed while the job is worked on, even when no item finishes for a while (throttling).
+        _renewal = time.CreateTimer(_ => _ = RenewAsync(), null, JobStore.LeaseRenewal, JobStore.LeaseRenewal);
         Job = job;
         _finished = new ConcurrentDictionary<int, JobItem>(finished.ToDictionary(i => i.Index));
         PreviouslyFinished = _finished.Count;
@@ -80,7 +83,23 @@ public sealed class JobTracker : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _renewal.Dispose();
+        _writer.Dispose();
+    }
+
+    private async Task RenewAsync()
+    {
+        try
+        {
+            await _store.RenewLeaseAsync(Id, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or ObjectDisposedException)
+        {
+            // A missed renewal is retried at the next tick or checkpoint; the lease outlasts several.
+        }
+    }
 }
 
 /// <summary>Someone ran <c>entrada jobs cancel</c> on a running job.</summary>

@@ -221,6 +221,12 @@ public sealed class EntradaDatabase
         ALTER TABLE runs ADD COLUMN owner_pid INTEGER NULL;
         ALTER TABLE runs ADD COLUMN owner_host TEXT NULL;
         """,
+
+        // 7: a running job holds a lease that its process renews; a job whose lease lapsed (its
+        // process died, on this machine or another) can be claimed by the next resume.
+        """
+        ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT NULL;
+        """,
     ];
 }
 
