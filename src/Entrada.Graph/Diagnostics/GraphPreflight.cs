@@ -49,8 +49,8 @@ internal sealed class GraphPreflight(GraphClientCache cache) : IActionPreflight
         var consent = connection.Cloud.AdminConsentUrl(connection.TenantId ?? (delegated ? "organizations" : "?"), connection.ClientId ?? "?");
         var kind = delegated ? "Delegated" : "Application";
         var then = delegated
-            ? "Then sign the connection in again, so that its token carries the new permission."
-            : "Then test the connection again: a new token carries the new permission.";
+            ? "A new sign-in then carries the new permission."
+            : "A new token then carries the new permission.";
         throw new PermissionMissingException(
             $"Connection '{connection.Name}' cannot run '{action.Id}'. {readiness.Reason} "
             + $"An administrator adds it under the app registration's API permissions (Microsoft Graph → {kind} permissions) and grants admin consent, or opens {consent}. "
