@@ -19,18 +19,8 @@ internal sealed record AssignLicensesInput(
 {
     IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
 
-    public IEnumerable<ValidationError> Validate()
-    {
-        foreach (var e in InputRules.RequireIds("userIds", UserIds, allowUpn: true))
-        {
-            yield return e;
-        }
-
-        if (SkuIds is null || SkuIds.Count == 0)
-        {
-            yield return new ValidationError("skuIds", "'skuIds' needs at least one SKU ID; the action licenses.list-skus lists the tenant's.");
-        }
-    }
+    public IEnumerable<ValidationError> Validate() =>
+        InputRules.RequireIds("userIds", UserIds, allowUpn: true).Concat(InputRules.RequireSkus("skuIds", SkuIds));
 }
 
 /// <summary>licenses.assign: POST /users/{id}/assignLicense, 20 to a <c>$batch</c>.</summary>

@@ -17,18 +17,8 @@ internal sealed record RemoveLicensesInput(
 {
     IReadOnlyList<string> IBulkInput.BulkItems => UserIds;
 
-    public IEnumerable<ValidationError> Validate()
-    {
-        foreach (var e in InputRules.RequireIds("userIds", UserIds, allowUpn: true))
-        {
-            yield return e;
-        }
-
-        if (SkuIds is null || SkuIds.Count == 0)
-        {
-            yield return new ValidationError("skuIds", "'skuIds' needs at least one SKU ID.");
-        }
-    }
+    public IEnumerable<ValidationError> Validate() =>
+        InputRules.RequireIds("userIds", UserIds, allowUpn: true).Concat(InputRules.RequireSkus("skuIds", SkuIds));
 }
 
 /// <summary>licenses.remove: POST /users/{id}/assignLicense with removeLicenses, 20 to a <c>$batch</c>.</summary>

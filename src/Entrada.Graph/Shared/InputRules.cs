@@ -50,4 +50,13 @@ internal static class InputRules
                 : $"'{field}' ('{id}') is not an object ID (GUID).");
         }
     }
+
+    /// <summary>The problem with a licence change's SKU IDs: at least one is needed (licenses.list-skus lists the tenant's).</summary>
+    public static IEnumerable<ValidationError> RequireSkus(string field, IReadOnlyList<Guid>? skuIds)
+    {
+        if (skuIds is null || skuIds.Count == 0)
+        {
+            yield return new ValidationError(field, $"'{field}' needs at least one SKU ID; the action licenses.list-skus lists the tenant's.");
+        }
+    }
 }
