@@ -22,7 +22,7 @@ public sealed class SecretInputTests(ServerFixture server)
     private static readonly Dictionary<string, Func<string, JsonObject>> Inputs = new(StringComparer.Ordinal)
     {
         ["users.create"] = s => new() { ["displayName"] = "Masked Ann", ["userPrincipalName"] = $"masked-{Guid.NewGuid():N}@entradaemulator.onmicrosoft.com", ["password"] = s },
-        ["users.reset-password"] = s => new() { ["id"] = "placeholder", ["password"] = s },
+        ["users.reset-password"] = s => new() { ["id"] = "ann@entradaemulator.onmicrosoft.com", ["password"] = s },
         ["ldap.ad.reset-password"] = s => new() { ["dn"] = "CN=Jane Doe,OU=People,DC=example,DC=com", ["password"] = s },
         ["ldap.modify"] = s => new()
         {
