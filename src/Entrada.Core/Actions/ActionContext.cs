@@ -84,9 +84,12 @@ public class ActionContext
     /// <summary>Service request ids (Graph <c>request-id</c>) seen, for the audit record.</summary>
     public IReadOnlyCollection<string> RequestIds => _requestIds;
 
-    /// <summary>Records a request that a dry run would have sent, its secret values (passwords …) masked as the audit masks them.</summary>
+    /// <summary>
+    /// Records a request that a dry run would have sent, its secret values (passwords, values of
+    /// secret LDAP attributes …) masked by <see cref="Secrets.SecretMasking"/>.
+    /// </summary>
     public void Plan(string method, string target, JsonNode? body = null) =>
-        _planned.Enqueue(new PlannedRequest(method, target, body is null ? null : Audit.AuditMasking.Apply(body)));
+        _planned.Enqueue(new PlannedRequest(method, target, Secrets.SecretMasking.MaskUntyped(body)));
 
     /// <summary>Notes a service request id for the audit record.</summary>
     public void NoteRequestId(string requestId)

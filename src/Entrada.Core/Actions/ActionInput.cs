@@ -15,7 +15,7 @@ public static class ActionInput
     /// <summary>The serializer options for action inputs and outputs (camelCase, strict on input).</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    /// <summary>The JSON Schema of an input type.</summary>
+    /// <summary>The JSON Schema of an input type; a field marked <see cref="Secrets.SecretAttribute"/> is <c>writeOnly</c> with <c>format: password</c>.</summary>
     public static JsonNode SchemaOf(Type inputType)
     {
         var schema = Options.GetJsonSchemaAsNode(inputType, new JsonSchemaExporterOptions
@@ -23,10 +23,19 @@ public static class ActionInput
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = static (context, node) =>
             {
-                if (node is JsonObject obj && context.PropertyInfo?.AttributeProvider is { } provider
-                    && provider.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), inherit: true) is [System.ComponentModel.DescriptionAttribute d, ..])
+                if (node is JsonObject obj && context.PropertyInfo?.AttributeProvider is { } provider)
                 {
-                    obj.Insert(0, "description", d.Description);
+                    if (provider.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), inherit: true) is [System.ComponentModel.DescriptionAttribute d, ..])
+                    {
+                        obj.Insert(0, "description", d.Description);
+                    }
+
+                    // A secret field is sent, never read back, and typed as a password by forms.
+                    if (Secrets.SecretMasking.IsAlwaysSecret(provider))
+                    {
+                        obj["writeOnly"] = true;
+                        obj["format"] = "password";
+                    }
                 }
 
                 return node;

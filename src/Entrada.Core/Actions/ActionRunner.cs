@@ -5,6 +5,7 @@ using Entrada.Core.Audit;
 using Entrada.Core.Connections;
 using Entrada.Core.Jobs;
 using Entrada.Core.Diagnostics;
+using Entrada.Core.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace Entrada.Core.Actions;
@@ -132,7 +133,7 @@ public sealed partial class ActionRunner(
             var bulk = descriptor.Bulk && !request.DryRun ? input as IBulkInput : null;
             // (On the thread pool: SQLite's async calls run synchronously, so awaiting it here would not overlap.)
             var creating = bulk is not null && resumed is null
-                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, request.Input?.ToJsonString() ?? "{}", bulk.BulkItems, request.Caller, cancellationToken), cancellationToken)
+                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, SecretMasking.MaskInput(descriptor, request.Input)?.ToJsonString() ?? "{}", bulk.BulkItems, request.Caller, cancellationToken), cancellationToken)
                 : null;
             try
             {
@@ -268,7 +269,7 @@ public sealed partial class ActionRunner(
     {
         var details = new JsonObject
         {
-            ["input"] = request.Input?.DeepClone(),
+            ["input"] = SecretMasking.MaskInput(descriptor, request.Input),
             ["dryRun"] = request.DryRun,
         };
         if (descriptor.IsList)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 
 namespace Entrada.Core.Audit;
@@ -24,7 +25,7 @@ public enum AuditOutcome
     DryRun,
 }
 
-/// <summary>One audited operation. <see cref="Details"/> never holds a secret (see <see cref="AuditMasking"/>).</summary>
+/// <summary>One audited operation. <see cref="Details"/> never holds a secret (see <see cref="SecretMasking"/>).</summary>
 public sealed record AuditRecord
 {
     /// <summary>Its number, in order of writing.</summary>
@@ -95,7 +96,7 @@ public sealed class AuditLog(EntradaDatabase database, TimeProvider time)
         insert.Parameters.AddWithValue("$target", (object?)record.Target ?? DBNull.Value);
         insert.Parameters.AddWithValue("$outcome", record.Outcome.ToWire());
         insert.Parameters.AddWithValue("$duration", (long)record.Duration.TotalMilliseconds);
-        insert.Parameters.AddWithValue("$details", record.Details is null ? DBNull.Value : AuditMasking.Apply(record.Details).ToJsonString());
+        insert.Parameters.AddWithValue("$details", record.Details is null ? DBNull.Value : SecretMasking.MaskUntyped(record.Details)!.ToJsonString());
         insert.Parameters.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
         return (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
     }
@@ -132,61 +133,5 @@ public sealed class AuditLog(EntradaDatabase database, TimeProvider time)
         }
 
         return records;
-    }
-}
-
-/// <summary>
-/// Masks values whose property names say they are secret (password, secret, token, key,
-/// certificate …) anywhere in a JSON document, so that action inputs can be audited safely.
-/// </summary>
-public static class AuditMasking
-{
-    private static readonly string[] SecretWords = ["password", "secret", "token", "apikey", "privatekey", "certificate", "credential", "unicodepwd", "assertion"];
-
-    /// <summary>The mask written in place of a secret value.</summary>
-    public const string Mask = "***";
-
-    /// <summary>Whether a property name denotes a secret.</summary>
-    public static bool IsSecretName(string name)
-    {
-        var flat = name.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
-        return SecretWords.Any(w => flat.Contains(w, StringComparison.OrdinalIgnoreCase));
-    }
-
-    /// <summary>Returns a copy of <paramref name="node"/> with secret values replaced by <see cref="Mask"/>.</summary>
-    public static JsonNode Apply(JsonNode node)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        var copy = node.DeepClone();
-        MaskInPlace(copy);
-        return copy;
-    }
-
-    private static void MaskInPlace(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var name in obj.Select(p => p.Key).ToList())
-                {
-                    if (IsSecretName(name) && obj[name] is not null)
-                    {
-                        obj[name] = Mask;
-                    }
-                    else
-                    {
-                        MaskInPlace(obj[name]);
-                    }
-                }
-
-                break;
-            case JsonArray array:
-                foreach (var item in array)
-                {
-                    MaskInPlace(item);
-                }
-
-                break;
-        }
     }
 }

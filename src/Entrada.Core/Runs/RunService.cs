@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
 using Entrada.Core.Jobs;
+using Entrada.Core.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace Entrada.Core.Runs;
@@ -182,11 +183,12 @@ public sealed partial class RunService(
                 Caller = caller,
                 Status = RunStatus.Running,
                 DryRun = request.DryRun,
-                Input = request.Input?.DeepClone(),
+                // What every edge sees and the store keeps, from the first moment: secrets masked.
+                Input = SecretMasking.MaskInput(action.Descriptor, request.Input),
                 CreatedAt = time.GetUtcNow(),
             };
             await store.InsertAsync(record, cancellationToken);
-            var active = new ActiveRun(record, cancellation);
+            var active = new ActiveRun(record, request.Input?.DeepClone(), cancellation);
             _active[record.Id] = active;
             return (active, action.Descriptor);
         }
@@ -230,7 +232,7 @@ public sealed partial class RunService(
             }
 
             result = resumed is not null ? await runner.ResumeAsync(resumed, record.Caller, progress, token) : await runner.RunAsync(
-                new ActionRunRequest(descriptor.Id, record.Connection, record.Input)
+                new ActionRunRequest(descriptor.Id, record.Connection, active.Input)
                 {
                     DryRun = record.DryRun,
                     Caller = record.Caller,
@@ -339,14 +341,18 @@ public sealed class ActiveRun
     private ActionProgress? _progress;
     private string? _jobId;
 
-    internal ActiveRun(RunRecord record, CancellationTokenSource cancellation)
+    internal ActiveRun(RunRecord record, JsonNode? input, CancellationTokenSource cancellation)
     {
         Record = record;
+        Input = input;
         Cancellation = cancellation;
     }
 
-    /// <summary>The run as it started.</summary>
+    /// <summary>The run as it started, its input masked (<see cref="SecretMasking"/>).</summary>
     public RunRecord Record { get; }
+
+    /// <summary>The input as given, secrets included: only for the action itself, never shown.</summary>
+    internal JsonNode? Input { get; }
 
     /// <summary>Cancels it.</summary>
     internal CancellationTokenSource Cancellation { get; }

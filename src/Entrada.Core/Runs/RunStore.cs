@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Entrada.Core.Audit;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Entrada.Core.Runs;
 
-/// <summary>Keeps runs in the database, so the history outlives the process. Inputs and outputs are stored masked.</summary>
+/// <summary>
+/// Keeps runs in the database, so the history outlives the process. Inputs come masked by their
+/// action's secret fields (<see cref="RunService"/>); inputs and outputs are masked again by name
+/// (<see cref="SecretMasking.MaskUntyped"/>) as they are stored.
+/// </summary>
 public sealed class RunStore(EntradaDatabase database)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -29,7 +33,7 @@ public sealed class RunStore(EntradaDatabase database)
         insert.Parameters.AddWithValue("$actor", (object?)run.Actor ?? DBNull.Value);
         insert.Parameters.AddWithValue("$status", run.Status.ToWire());
         insert.Parameters.AddWithValue("$dryRun", run.DryRun ? 1 : 0);
-        insert.Parameters.AddWithValue("$input", run.Input is null ? DBNull.Value : AuditMasking.Apply(run.Input).ToJsonString());
+        insert.Parameters.AddWithValue("$input", run.Input is null ? DBNull.Value : SecretMasking.MaskUntyped(run.Input)!.ToJsonString());
         insert.Parameters.AddWithValue("$created", Format(run.CreatedAt));
         insert.Parameters.AddWithValue("$pid", ProcessOwner.Pid);
         insert.Parameters.AddWithValue("$host", ProcessOwner.Host);
@@ -49,7 +53,7 @@ public sealed class RunStore(EntradaDatabase database)
             """;
         update.Parameters.AddWithValue("$id", run.Id);
         update.Parameters.AddWithValue("$status", run.Status.ToWire());
-        var output = run.Output is null ? null : new JsonObject { ["value"] = AuditMasking.Apply(run.Output), ["truncated"] = run.OutputTruncated };
+        var output = run.Output is null ? null : new JsonObject { ["value"] = SecretMasking.MaskUntyped(run.Output), ["truncated"] = run.OutputTruncated };
         update.Parameters.AddWithValue("$output", output is null ? DBNull.Value : output.ToJsonString());
         update.Parameters.AddWithValue("$count", run.ItemCount);
         update.Parameters.AddWithValue("$problem", run.Problem is null ? DBNull.Value : JsonSerializer.Serialize(run.Problem, Json));

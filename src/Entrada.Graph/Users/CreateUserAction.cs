@@ -5,6 +5,7 @@ using Entrada.Core.Actions;
 using Entrada.Graph.Client;
 using Entrada.Graph.Permissions;
 using Microsoft.Graph.Models;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Graph.Users;
 
@@ -13,7 +14,7 @@ internal sealed record CreateUserInput(
     string DisplayName,
     [property: Description("The sign-in name, e.g. ann@contoso.onmicrosoft.com (a verified domain).")] string UserPrincipalName,
     [property: Description("The mail alias; the part of the UPN before '@' when absent.")] string? MailNickname = null,
-    [property: Description("The initial password; a strong one is generated (and shown once) when absent.")] string? Password = null,
+    [property: Secret, Description("The initial password; a strong one is generated (and shown once) when absent.")] string? Password = null,
     [property: Description("Must the user change the password at next sign-in (default true).")] bool? ForceChangePasswordNextSignIn = null,
     [property: Description("Whether the account can sign in (default true).")] bool? AccountEnabled = null,
     string? GivenName = null,

@@ -6,13 +6,14 @@ using Entrada.Graph.Client;
 using Entrada.Graph.Permissions;
 using Entrada.Graph.Shared;
 using Microsoft.Graph.Models;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Graph.Users;
 
 /// <summary>Input of users.reset-password.</summary>
 internal sealed record ResetPasswordInput(
     [property: Description("Object ID or user principal name.")] string Id,
-    [property: Description("The temporary password; a strong one is generated (and shown once) when absent.")] string? Password = null,
+    [property: Secret, Description("The temporary password; a strong one is generated (and shown once) when absent.")] string? Password = null,
     [property: Description("Must the user change it at next sign-in (default true).")] bool? ForceChangePasswordNextSignIn = null) : IValidatableInput
 {
     public IEnumerable<ValidationError> Validate() => InputRules.RequireId("id", Id, allowUpn: true);

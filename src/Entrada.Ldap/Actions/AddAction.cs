@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Ldap.Escaping;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Ldap.Actions;
 
@@ -14,7 +15,8 @@ public sealed record LdapAddInput : IValidatableInput
     [Description("The new entry's distinguished name.")]
     public required string Dn { get; init; }
 
-    /// <summary>Attribute name to values (objectClass included).</summary>
+    /// <summary>Attribute name to values (objectClass included); the values of a secret attribute (<c>userPassword</c> …) are secret.</summary>
+    [Secret(ByLdapAttributeKey = true)]
     [Description("Attribute name to its values, objectClass included, such as {\"objectClass\": [\"inetOrgPerson\"], \"cn\": [\"Jane\"], \"sn\": [\"Doe\"]}.")]
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes { get; init; }
 

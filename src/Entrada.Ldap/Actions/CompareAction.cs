@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Ldap.Escaping;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Ldap.Actions;
 
@@ -18,7 +19,8 @@ public sealed record LdapCompareInput : IValidatableInput
     [Description("The attribute to compare.")]
     public required string Attribute { get; init; }
 
-    /// <summary>The value to compare with (the server applies the attribute's matching rule).</summary>
+    /// <summary>The value to compare with (the server applies the attribute's matching rule); secret when the attribute is (<c>userPassword</c> …).</summary>
+    [Secret(WhenLdapAttributeIn = "attribute")]
     [Description("The value; the server compares with the attribute's equality rule (often case-insensitive).")]
     public required string Value { get; init; }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Ldap.Escaping;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Ldap.Actions;
 
@@ -29,7 +30,8 @@ public sealed record LdapChange
     [Description("The attribute to change.")]
     public required string Attribute { get; init; }
 
-    /// <summary>The values (none with delete: the whole attribute; none with replace: remove it).</summary>
+    /// <summary>The values (none with delete: the whole attribute; none with replace: remove it); secret when the attribute is (<c>userPassword</c> …).</summary>
+    [Secret(WhenLdapAttributeIn = "attribute")]
     [Description("The values; leave out with delete to remove the whole attribute.")]
     public IReadOnlyList<string>? Values { get; init; }
 

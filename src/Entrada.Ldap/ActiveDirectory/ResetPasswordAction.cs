@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Actions;
 using Entrada.Ldap.Actions;
+using Entrada.Core.Secrets;
 
 namespace Entrada.Ldap.ActiveDirectory;
 
@@ -17,6 +18,7 @@ public sealed record LdapResetPasswordInput : IValidatableInput
     public required string Dn { get; init; }
 
     /// <summary>The new password; a strong one is generated (and returned once) when absent.</summary>
+    [Secret]
     [Description("The new password; when absent a strong one is generated and shown once in the output.")]
     public string? Password { get; init; }
 

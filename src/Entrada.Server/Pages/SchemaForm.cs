@@ -20,6 +20,9 @@ internal enum FieldKind
 /// <summary>One field of a form generated from an action's input JSON Schema.</summary>
 internal sealed record SchemaField(string Name, FieldKind Kind, string? Description, bool Required, IReadOnlyList<string> Choices, string ItemType)
 {
+    /// <summary>Whether the field carries a secret (<c>writeOnly</c> in the schema): typed as a password, never filled back in.</summary>
+    public bool Secret { get; init; }
+
     /// <summary>The form field's name.</summary>
     public string FormName => "input." + Name;
 
@@ -85,7 +88,8 @@ internal static class SchemaForm
                 : types.Contains("number") ? FieldKind.Number
                 : types.Contains("string") ? FieldKind.Text
                 : FieldKind.Json;
-            fields.Add(new SchemaField(name, kind, property?["description"]?.GetValue<string>(), required.Contains(name), choices, itemType));
+            var secret = property?["writeOnly"] is JsonValue writeOnly && writeOnly.TryGetValue<bool>(out var w) && w;
+            fields.Add(new SchemaField(name, kind, property?["description"]?.GetValue<string>(), required.Contains(name), choices, itemType) { Secret = secret });
         }
 
         return fields;
@@ -160,11 +164,11 @@ internal static class SchemaForm
         return input;
     }
 
-    /// <summary>The text a field shows for a value of the input (to re-fill the form after a run).</summary>
+    /// <summary>The text a field shows for a value of the input (to re-fill the form after a run); nothing for a secret field.</summary>
     public static string? Display(SchemaField field, JsonObject? input)
     {
         ArgumentNullException.ThrowIfNull(field);
-        var value = input?[field.Name];
+        var value = field.Secret ? null : input?[field.Name];
         return value switch
         {
             null => null,

@@ -84,4 +84,29 @@ public sealed class ActionCommandsInProcessTests(EmulatedTenant tenant) : IClass
         show.Stderr.ShouldStartWith("error: There is no action 'users.disabel'. Did you mean 'users.disable'");
         show.Stderr.ShouldEndWith("See 'entrada actions list'.\n");
     }
+
+    [Fact]
+    public async Task ActionsShow_PublishesEverySecretField_AsWriteOnlyWithFormatPassword()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddEntradaCore(_entrada.Home);
+        services.AddEntradaGraph();
+        services.AddEntradaLdap();
+        using var provider = services.BuildServiceProvider();
+        var secretFields = provider.GetRequiredService<ActionCatalog>().All.Select(a => a.Descriptor)
+            .SelectMany(d => d.InputType.GetProperties().Where(p => Entrada.Core.Secrets.SecretMasking.IsAlwaysSecret(p)).Select(p => (d.Id, Name: char.ToLowerInvariant(p.Name[0]) + p.Name[1..])))
+            .ToList();
+        secretFields.Select(f => f.Id).ShouldContain("users.create");
+        secretFields.Select(f => f.Id).ShouldContain("ldap.ad.reset-password");
+
+        foreach (var (id, name) in secretFields)
+        {
+            var json = await _entrada.RunAsync("actions", "show", id, "-o", "json");
+            json.ExitCode.ShouldBe(0, json.ToString());
+            var field = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("inputSchema").GetProperty("properties").GetProperty(name);
+            field.GetProperty("writeOnly").GetBoolean().ShouldBeTrue($"{id}.{name}");
+            field.GetProperty("format").GetString().ShouldBe("password", $"{id}.{name}");
+        }
+    }
 }
