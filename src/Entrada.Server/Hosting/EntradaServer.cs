@@ -179,6 +179,9 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddSingleton<DraftSecrets>();
         services.AddSingleton<WebSignIns>();
         services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));
+        services.AddSingleton<SessionTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(EntradaAuth.CookieScheme)
+            .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
 
         // The cookie and antiforgery keys live in the same key ring as the secrets at rest.
         services.AddDataProtection()
