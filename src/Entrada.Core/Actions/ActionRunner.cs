@@ -268,7 +268,8 @@ public sealed partial class ActionRunner(
     {
         var details = new JsonObject
         {
-            ["input"] = request.Input?.DeepClone(),
+            // A bulk run's ids are in its job (named below), not copied here.
+            ["input"] = BulkInputSummary.Of(descriptor, request.Input, request.DryRun),
             ["dryRun"] = request.DryRun,
         };
         if (descriptor.IsList)

@@ -182,11 +182,12 @@ public sealed partial class RunService(
                 Caller = caller,
                 Status = RunStatus.Running,
                 DryRun = request.DryRun,
-                Input = request.Input?.DeepClone(),
+                // A bulk run's ids are stored once, in its job: the record counts them.
+                Input = BulkInputSummary.Of(action.Descriptor, request.Input, request.DryRun),
                 CreatedAt = time.GetUtcNow(),
             };
             await store.InsertAsync(record, cancellationToken);
-            var active = new ActiveRun(record, cancellation);
+            var active = new ActiveRun(record, cancellation) { Input = request.Input };
             _active[record.Id] = active;
             return (active, action.Descriptor);
         }
@@ -230,7 +231,7 @@ public sealed partial class RunService(
             }
 
             result = resumed is not null ? await runner.ResumeAsync(resumed, record.Caller, progress, token) : await runner.RunAsync(
-                new ActionRunRequest(descriptor.Id, record.Connection, record.Input)
+                new ActionRunRequest(descriptor.Id, record.Connection, active.Input)
                 {
                     DryRun = record.DryRun,
                     Caller = record.Caller,
@@ -350,6 +351,9 @@ public sealed class ActiveRun
 
     /// <summary>Cancels it.</summary>
     internal CancellationTokenSource Cancellation { get; }
+
+    /// <summary>The input as given, to run on (<see cref="Record"/> keeps a bulk input's summary).</summary>
+    internal JsonNode? Input { get; init; }
 
     /// <summary>The background task, for a run started in the background.</summary>
     internal Task? Task { get; set; }
