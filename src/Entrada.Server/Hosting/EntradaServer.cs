@@ -262,11 +262,12 @@ internal sealed class EntradaServer : IAsyncDisposable
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use((http, next) => RequestLimits.InvokeAsync(http, () => next(http), settings));
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         var api = app.MapGroup("/api/v1").RequireAuthorization(EntradaAuth.ApiPolicy);
         api.MapConnectionsApi();
-        api.MapActionsApi();
+        api.MapActionsApi(settings);
         api.MapRunsApi();
         api.MapAuditApi();
         api.MapJobsApi();
