@@ -35,7 +35,7 @@ internal static class ContentSecurity
             return nonce;
         }
 
-        nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+        nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         http.Items[NonceItem] = nonce;
         return nonce;
     }
