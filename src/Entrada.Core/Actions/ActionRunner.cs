@@ -269,7 +269,8 @@ public sealed partial class ActionRunner(
     {
         var details = new JsonObject
         {
-            ["input"] = SecretMasking.MaskInput(descriptor, request.Input),
+            // Secrets masked; a bulk run's ids are in its job (named below), not copied here.
+            ["input"] = SecretMasking.MaskInput(descriptor, BulkInputSummary.Of(descriptor, request.Input, request.DryRun)),
             ["dryRun"] = request.DryRun,
         };
         if (descriptor.IsList)

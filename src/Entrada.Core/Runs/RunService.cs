@@ -183,8 +183,9 @@ public sealed partial class RunService(
                 Caller = caller,
                 Status = RunStatus.Running,
                 DryRun = request.DryRun,
-                // What every edge sees and the store keeps, from the first moment: secrets masked.
-                Input = SecretMasking.MaskInput(action.Descriptor, request.Input),
+                // What every edge sees and the store keeps, from the first moment: secrets masked,
+                // and a bulk run's ids only counted (they are stored once, in its job).
+                Input = SecretMasking.MaskInput(action.Descriptor, BulkInputSummary.Of(action.Descriptor, request.Input, request.DryRun)),
                 CreatedAt = time.GetUtcNow(),
             };
             await store.InsertAsync(record, cancellationToken);
@@ -351,7 +352,7 @@ public sealed class ActiveRun
     /// <summary>The run as it started, its input masked (<see cref="SecretMasking"/>).</summary>
     public RunRecord Record { get; }
 
-    /// <summary>The input as given, secrets included: only for the action itself, never shown.</summary>
+    /// <summary>The input as given, secrets and every bulk id included: only for the action itself, never shown.</summary>
     internal JsonNode? Input { get; }
 
     /// <summary>Cancels it.</summary>

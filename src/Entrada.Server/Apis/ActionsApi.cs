@@ -74,12 +74,14 @@ internal sealed record RunBody
 /// <summary><c>/api/v1/actions</c>: the catalogue, and running an action.</summary>
 internal static class ActionsApi
 {
-    public static RouteGroupBuilder MapActionsApi(this RouteGroupBuilder api)
+    public static RouteGroupBuilder MapActionsApi(this RouteGroupBuilder api, ServerSettings settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         var group = api.MapGroup("/actions").WithTags("Actions");
         group.MapGet("/", ListAsync).WithSummary("Lists actions; with ?connection= tests it and says which are ready.");
         group.MapGet("/{id}", Get).WithSummary("Gets one action with its input schema.");
         group.MapPost("/{id}/runs", RunAsync)
+            .WithBodyLimit(settings.MaxRunBodySize)
             .WithSummary("Runs an action: 200 with the result when it finishes quickly, otherwise 202 with the run to poll. 'Prefer: respond-async' always answers 202.");
         return group;
     }
@@ -115,6 +117,7 @@ internal static class ActionsApi
         HttpContext http,
         CancellationToken cancellationToken)
     {
+        RequestLimits.CheckRun(body.Connection, body.Input, settings);
         var active = await runs.StartAsync(new RunRequest(id, body.Connection, body.Input, body.DryRun), new Caller(CallerInterface.Api, EntradaAuth.ActorOf(http.User)), cancellationToken);
         var respondAsync = http.Request.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
         var finished = await RunService.WaitAsync(active, respondAsync ? TimeSpan.Zero : settings.RunWait, cancellationToken);

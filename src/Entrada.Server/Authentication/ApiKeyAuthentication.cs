@@ -37,7 +37,8 @@ internal static class EntradaAuth
 /// <summary>
 /// Authenticates API requests by <c>Authorization: Bearer KEY</c>. A wrong key and a missing key
 /// get the same 401, which never says whether any key exists; failures are counted per address
-/// by <see cref="SignInThrottle"/>, and a throttled address gets 429 with <c>Retry-After</c>.
+/// by <see cref="SignInThrottle"/>, and a wrong key from an address that has used up its failures
+/// gets 429 with <c>Retry-After</c>. A valid key is always accepted.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -56,19 +57,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var address = Context.Connection.RemoteIpAddress;
-        if (throttle.IsBlocked(address, out var retryAfter))
-        {
-            Context.Items[EntradaAuth.ThrottledItem] = retryAfter;
-            return AuthenticateResult.Fail("Too many failed attempts.");
-        }
-
+        // The key is checked first: failures from an address (behind a proxy, everyone's) slow
+        // down only further failures, never a caller who holds a valid key.
         var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
         var key = await keys.ValidateAsync(presented, Context.RequestAborted);
         if (key is null)
         {
-            throttle.RecordFailure(address);
-            return AuthenticateResult.Fail("The API key is not valid.");
+            if (throttle.TryRecordFailure(Context.Connection.RemoteIpAddress, out var retryAfter))
+            {
+                return AuthenticateResult.Fail("The API key is not valid.");
+            }
+
+            Context.Items[EntradaAuth.ThrottledItem] = retryAfter;
+            return AuthenticateResult.Fail("Too many failed attempts.");
         }
 
         return AuthenticateResult.Success(new AuthenticationTicket(EntradaAuth.PrincipalOf(key, Scheme.Name), Scheme.Name));

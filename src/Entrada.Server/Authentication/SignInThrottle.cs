@@ -5,8 +5,10 @@ namespace Entrada.Server.Authentication;
 
 /// <summary>
 /// Limits failed sign-ins (wrong API keys, on the API or the sign-in page) per client address
-/// with a fixed-window rate limiter: after <c>limit</c> failures in a window every attempt from
-/// that address is refused with 429 until the window ends, so keys cannot be guessed quickly.
+/// with a fixed-window rate limiter: after <c>limit</c> failures in a window, a further wrong key
+/// from that address is refused with 429 until the window ends, so keys cannot be guessed
+/// quickly. Only failures are counted and only failures are refused: a valid key is checked first
+/// and always accepted, so failures from a shared address (a proxy) cannot lock out its holder.
 /// </summary>
 internal sealed class SignInThrottle : IDisposable
 {
@@ -23,14 +25,17 @@ internal sealed class SignInThrottle : IDisposable
         }));
     }
 
-    /// <summary>Whether the address has used up its failures; then <paramref name="retryAfter"/> says for how long.</summary>
-    public bool IsBlocked(IPAddress? address, out TimeSpan retryAfter)
+    /// <summary>
+    /// Counts one failure against the address. False when the address had already used up its
+    /// failures: then the failure is to be answered with 429, and <paramref name="retryAfter"/> says for how long.
+    /// </summary>
+    public bool TryRecordFailure(IPAddress? address, out TimeSpan retryAfter)
     {
-        using var lease = _failures.AttemptAcquire(Key(address), 0);
+        using var lease = _failures.AttemptAcquire(Key(address));
         retryAfter = TimeSpan.Zero;
         if (lease.IsAcquired)
         {
-            return false;
+            return true;
         }
 
         if (lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
@@ -38,13 +43,7 @@ internal sealed class SignInThrottle : IDisposable
             retryAfter = wait;
         }
 
-        return true;
-    }
-
-    /// <summary>Counts one failure against the address.</summary>
-    public void RecordFailure(IPAddress? address)
-    {
-        using var lease = _failures.AttemptAcquire(Key(address));
+        return false;
     }
 
     public void Dispose() => _failures.Dispose();

@@ -171,6 +171,17 @@ internal sealed class EntradaServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         }
 
+        // ASP.NET Core's request lines print the whole URL, query string and all (the OAuth
+        // callback's code and state): off for every logger, whatever levels were chosen above;
+        // RequestLog writes the path instead.
+        builder.Services.PostConfigure<LoggerFilterOptions>(o =>
+        {
+            foreach (var provider in o.Rules.Select(r => r.ProviderName).Append(null).Distinct().ToList())
+            {
+                o.Rules.Add(new LoggerFilterRule(provider, RequestLog.HostingCategory, LogLevel.Warning, null));
+            }
+        });
+
         var services = builder.Services;
         services.AddEntradaCore(settings.Home);
         services.AddEntradaGraph();
@@ -179,6 +190,9 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddSingleton<DraftSecrets>();
         services.AddSingleton<WebSignIns>();
         services.AddSingleton(new SignInThrottle(settings.SignInFailureLimit, settings.SignInFailureWindow));
+        services.AddSingleton<SessionTicketStore>();
+        services.AddOptions<CookieAuthenticationOptions>(EntradaAuth.CookieScheme)
+            .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
 
         // The cookie and antiforgery keys live in the same key ring as the secrets at rest.
         services.AddDataProtection()
@@ -236,23 +250,24 @@ internal sealed class EntradaServer : IAsyncDisposable
         });
 
         var app = builder.Build();
+        var requestLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Entrada.Server.Requests");
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        app.Use((http, next) => RequestLog.InvokeAsync(http, () => next(http), requestLogger, time));
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", AllowStatusCode404Response = true });
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase), api => api.UseStatusCodePages());
         app.Use(async (http, next) =>
         {
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            http.Response.Headers.XFrameOptions = "DENY";
-            http.Response.Headers["Referrer-Policy"] = "no-referrer";
-            http.Response.Headers.ContentSecurityPolicy = ContentSecurity.Policy();
+            ContentSecurity.Apply(http);
             await next(http);
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use((http, next) => RequestLimits.InvokeAsync(http, () => next(http), settings));
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         var api = app.MapGroup("/api/v1").RequireAuthorization(EntradaAuth.ApiPolicy);
         api.MapConnectionsApi();
-        api.MapActionsApi();
+        api.MapActionsApi(settings);
         api.MapRunsApi();
         api.MapAuditApi();
         api.MapJobsApi();

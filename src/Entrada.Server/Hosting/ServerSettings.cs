@@ -34,6 +34,25 @@ internal sealed class ServerSettings
     /// <value>Default one minute.</value>
     public TimeSpan SignInFailureWindow { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The largest request body the API reads, in bytes, unless an endpoint has its own (<see cref="MaxRunBodySize"/>).</summary>
+    /// <value>Default 1 MB (1,048,576 bytes).</value>
+    public long MaxRequestBodySize { get; init; } = 1024 * 1024;
+
+    /// <summary>The largest body of a run (<c>POST /api/v1/actions/{id}/runs</c>), in bytes.</summary>
+    /// <value>
+    /// Default 8 MB (8,388,608 bytes): room for a bulk input of <see cref="MaxListItems"/> ids (an
+    /// object id is 39 bytes in a JSON list, so 100,000 of them are 3.9 MB; user principal names are longer).
+    /// </value>
+    public long MaxRunBodySize { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>The most characters of any one string in a run's input.</summary>
+    /// <value>Default 16,384.</value>
+    public int MaxStringLength { get; init; } = 16 * 1024;
+
+    /// <summary>The most items of any one list in a run's input (the ids of a bulk run).</summary>
+    /// <value>Default 100,000.</value>
+    public int MaxListItems { get; init; } = 100_000;
+
     /// <summary>Sets up logging (the CLI adds its file log and stderr).</summary>
     /// <value>Default <see langword="null"/>: warnings and errors to stderr.</value>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
@@ -52,6 +71,16 @@ internal sealed class ServerSettings
         if (SignInFailureLimit < 1)
         {
             problems.Add("The sign-in failure limit must be at least 1.");
+        }
+
+        if (MaxRequestBodySize < 1024 || MaxRunBodySize < 1024)
+        {
+            problems.Add("The request body limits must be at least 1,024 bytes.");
+        }
+
+        if (MaxStringLength < 256 || MaxListItems < 1)
+        {
+            problems.Add("The input limits must allow strings of at least 256 characters and lists of at least 1 item.");
         }
 
         return problems;

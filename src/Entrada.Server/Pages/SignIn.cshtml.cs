@@ -19,19 +19,18 @@ internal sealed class SignInModel(ApiKeyStore keys, SignInThrottle throttle) : E
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var address = HttpContext.Connection.RemoteIpAddress;
-        if (throttle.IsBlocked(address, out var retryAfter))
-        {
-            Errors["apiKey"] = [$"Too many failed attempts from this address; try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds."];
-            Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return Page();
-        }
-
+        // A valid key signs in whatever other failures came from this address; only failures are slowed.
         var key = await keys.ValidateAsync(ApiKey?.Trim(), cancellationToken);
         ApiKey = null;
         if (key is null)
         {
-            throttle.RecordFailure(address);
+            if (!throttle.TryRecordFailure(HttpContext.Connection.RemoteIpAddress, out var retryAfter))
+            {
+                Errors["apiKey"] = [$"Too many failed attempts from this address; try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))} seconds."];
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                return Page();
+            }
+
             Errors["apiKey"] = ["That key is not valid."];
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();

@@ -99,26 +99,38 @@ public sealed class AuthenticationTests(ServerFixture server)
     }
 
     [Fact]
-    public async Task RepeatedWrongKeys_AreRateLimited_WithRetryAfter_EvenForTheRightKeyThen()
+    public async Task RepeatedWrongKeys_AreRateLimited_WithRetryAfter_ButTheRightKeyFromTheSameAddressWorksAtOnce()
     {
         var home = Path.Combine(Path.GetTempPath(), "entrada-throttle-" + Guid.NewGuid().ToString("N"));
         await using var limited = await EntradaServer.StartAsync(
             new ServerSettings { Home = new EntradaHome(home), Urls = "http://127.0.0.1:0", SignInFailureLimit = 3, SignInFailureWindow = TimeSpan.FromMinutes(5) },
             CancellationToken.None);
-        using var client = new HttpClient { BaseAddress = limited.Url };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "entrada_000000000000_wrong");
+        using var wrong = new HttpClient { BaseAddress = limited.Url };
+        wrong.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "entrada_000000000000_wrong");
         for (var i = 0; i < 3; i++)
         {
-            (await client.GetAsync("/api/v1/connections")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            (await wrong.GetAsync("/api/v1/connections")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         }
 
-        using var throttled = await client.GetAsync("/api/v1/connections");
-        throttled.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
-        throttled.Headers.RetryAfter.ShouldNotBeNull();
-        throttled.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        for (var i = 0; i < 20; i++)
+        {
+            using var throttled = await wrong.GetAsync("/api/v1/connections");
+            throttled.StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+            throttled.Headers.RetryAfter.ShouldNotBeNull();
+            throttled.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        }
 
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", limited.CreatedApiKey!.Reveal());
-        (await client.GetAsync("/api/v1/connections")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
+        // The same address, the right key: accepted at once, on the API and on the sign-in page.
+        using var right = new HttpClient { BaseAddress = limited.Url };
+        right.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", limited.CreatedApiKey!.Reveal());
+        (await right.GetAsync("/api/v1/connections")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        using var pages = await SignedInClient.CreateAsync(limited.Url, limited.CreatedApiKey!.Reveal());
+        using var page = await pages.GetAsync("/connections");
+        page.StatusCode.ShouldBe(HttpStatusCode.OK);
+        page.RequestMessage!.RequestUri!.AbsolutePath.ShouldBe("/connections");
+
+        // And the wrong key is still refused with 429 after the right one got in.
+        (await wrong.GetAsync("/api/v1/connections")).StatusCode.ShouldBe(HttpStatusCode.TooManyRequests);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ internal sealed class EditModel(ConnectionService connections, WebSignIns signIn
             if (connection.Method == Core.Connections.ConnectionMethod.OAuth)
             {
                 // The Sign in form redirects to the identity platform.
-                Response.Headers.ContentSecurityPolicy = ContentSecurity.Policy(connection.Cloud.AuthorityHost);
+                Response.Headers.ContentSecurityPolicy = ContentSecurity.Policy(HttpContext, connection.Cloud.AuthorityHost);
             }
 
             return true;
