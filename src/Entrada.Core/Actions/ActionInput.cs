@@ -23,10 +23,14 @@ public static class ActionInput
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = static (context, node) =>
             {
-                if (node is JsonObject obj && context.PropertyInfo?.AttributeProvider is { } provider
-                    && provider.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), inherit: true) is [System.ComponentModel.DescriptionAttribute d, ..])
+                if (node is JsonObject obj && context.PropertyInfo?.AttributeProvider is { } provider)
                 {
-                    obj.Insert(0, "description", d.Description);
+                    if (provider.GetCustomAttributes(typeof(System.ComponentModel.DescriptionAttribute), inherit: true) is [System.ComponentModel.DescriptionAttribute d, ..])
+                    {
+                        obj.Insert(0, "description", d.Description);
+                    }
+
+                    PublishMaxLength(obj, provider.GetCustomAttributes(typeof(MaxTextLengthAttribute), inherit: true) is [MaxTextLengthAttribute m, ..] ? m.Length : InputShape.DefaultMaxLength);
                 }
 
                 return node;
@@ -60,6 +64,13 @@ public static class ActionInput
             throw new EntradaValidationException("input", $"The input of '{descriptor.Id}' is empty.");
         }
 
+        // The shape first: an input's own checks may assume its lists hold no null.
+        var shape = InputShape.Check(input, Options);
+        if (shape.Count > 0)
+        {
+            throw new EntradaValidationException(shape) { Next = new NextStep(NextStepKind.ShowAction, descriptor.Id) };
+        }
+
         if (input is IValidatableInput validatable)
         {
             var errors = validatable.Validate().ToList();
@@ -70,6 +81,24 @@ public static class ActionInput
         }
 
         return input;
+    }
+
+    // The string limit InputShape enforces, on the field or on its list's elements.
+    private static void PublishMaxLength(JsonObject property, int length)
+    {
+        var target = property["items"] as JsonObject ?? property["additionalProperties"] as JsonObject ?? property;
+        if (IsString(target["type"]))
+        {
+            target["maxLength"] = length;
+        }
+
+        if (IsArray(property["type"]))
+        {
+            property["maxItems"] = InputShape.MaxItems;
+        }
+
+        static bool IsString(JsonNode? type) => type is JsonValue v ? v.ToString() == "string" : type is JsonArray a && a.Any(t => t?.ToString() == "string");
+        static bool IsArray(JsonNode? type) => type is JsonValue v ? v.ToString() == "array" : type is JsonArray a && a.Any(t => t?.ToString() == "array");
     }
 
     private static string FieldOf(string? path) =>
@@ -124,7 +153,8 @@ public static class ActionInput
             AllowTrailingCommas = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        // An enum is named, never numbered: 5 is not an operation.
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }
