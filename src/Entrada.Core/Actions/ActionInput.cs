@@ -30,7 +30,10 @@ public static class ActionInput
                         obj.Insert(0, "description", d.Description);
                     }
 
-                    PublishMaxLength(obj, provider.GetCustomAttributes(typeof(MaxTextLengthAttribute), inherit: true) is [MaxTextLengthAttribute m, ..] ? m.Length : InputShape.DefaultMaxLength);
+                    PublishMaxLength(
+                        obj,
+                        provider.GetCustomAttributes(typeof(MaxTextLengthAttribute), inherit: true) is [MaxTextLengthAttribute m, ..] ? m.Length : InputShape.DefaultMaxLength,
+                        provider.IsDefined(typeof(MultiLineAttribute), inherit: true));
                 }
 
                 return node;
@@ -83,13 +86,18 @@ public static class ActionInput
         return input;
     }
 
-    // The string limit InputShape enforces, on the field or on its list's elements.
-    private static void PublishMaxLength(JsonObject property, int length)
+    // The limits InputShape enforces, on the field or on its list's elements: the length, and a
+    // single line (no control character) unless the field is [MultiLine].
+    private static void PublishMaxLength(JsonObject property, int length, bool multiLine)
     {
         var target = property["items"] as JsonObject ?? property["additionalProperties"] as JsonObject ?? property;
-        if (IsString(target["type"]))
+        if (IsString(target["type"]) && target["enum"] is null)
         {
             target["maxLength"] = length;
+            if (!multiLine)
+            {
+                target["pattern"] = InputShape.SingleLinePattern;
+            }
         }
 
         if (IsArray(property["type"]))
@@ -118,7 +126,9 @@ public static class ActionInput
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             var missing = ExtractAfter(message, "including:") ?? "a required field";
-            return $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}.";
+            return field == "input"
+                ? $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}."
+                : $"The input field '{field}' of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}.";
         }
 
         if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))

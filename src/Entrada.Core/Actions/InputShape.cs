@@ -43,6 +43,9 @@ internal static class InputShape
     /// <summary>The most elements a list field holds (the largest bulk run).</summary>
     public const int MaxItems = 100_000;
 
+    /// <summary>The JSON Schema <c>pattern</c> of a single-line string: no control character.</summary>
+    public const string SingleLinePattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+
     // Enough to say what is wrong without a list as long as a huge input.
     private const int MaxErrors = 5;
 
@@ -101,6 +104,9 @@ internal static class InputShape
                     errors.Add(new(field, $"'{field}' cannot be null: give a value or leave the element out."));
                 }
 
+                return;
+            case string { Length: 0 } when !element && nullability?.ReadState == NullabilityState.NotNull:
+                errors.Add(new(field, $"'{field}' is empty; give a value."));
                 return;
             case string text:
                 CheckText(text, attributes, field, errors);
