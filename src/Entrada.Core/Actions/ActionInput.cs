@@ -36,6 +36,11 @@ public static class ActionInput
                         obj["writeOnly"] = true;
                         obj["format"] = "password";
                     }
+
+                    PublishMaxLength(
+                        obj,
+                        provider.GetCustomAttributes(typeof(MaxTextLengthAttribute), inherit: true) is [MaxTextLengthAttribute m, ..] ? m.Length : InputShape.DefaultMaxLength,
+                        provider.IsDefined(typeof(MultiLineAttribute), inherit: true));
                 }
 
                 return node;
@@ -69,6 +74,13 @@ public static class ActionInput
             throw new EntradaValidationException("input", $"The input of '{descriptor.Id}' is empty.");
         }
 
+        // The shape first: an input's own checks may assume its lists hold no null.
+        var shape = InputShape.Check(input, Options);
+        if (shape.Count > 0)
+        {
+            throw new EntradaValidationException(shape) { Next = new NextStep(NextStepKind.ShowAction, descriptor.Id) };
+        }
+
         if (input is IValidatableInput validatable)
         {
             var errors = validatable.Validate().ToList();
@@ -79,6 +91,29 @@ public static class ActionInput
         }
 
         return input;
+    }
+
+    // The limits InputShape enforces, on the field or on its list's elements: the length, and a
+    // single line (no control character) unless the field is [MultiLine].
+    private static void PublishMaxLength(JsonObject property, int length, bool multiLine)
+    {
+        var target = property["items"] as JsonObject ?? property["additionalProperties"] as JsonObject ?? property;
+        if (IsString(target["type"]) && target["enum"] is null)
+        {
+            target["maxLength"] = length;
+            if (!multiLine)
+            {
+                target["pattern"] = InputShape.SingleLinePattern;
+            }
+        }
+
+        if (IsArray(property["type"]))
+        {
+            property["maxItems"] = InputShape.MaxItems;
+        }
+
+        static bool IsString(JsonNode? type) => type is JsonValue v ? v.ToString() == "string" : type is JsonArray a && a.Any(t => t?.ToString() == "string");
+        static bool IsArray(JsonNode? type) => type is JsonValue v ? v.ToString() == "array" : type is JsonArray a && a.Any(t => t?.ToString() == "array");
     }
 
     private static string FieldOf(string? path) =>
@@ -98,7 +133,9 @@ public static class ActionInput
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             var missing = ExtractAfter(message, "including:") ?? "a required field";
-            return $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}.";
+            return field == "input"
+                ? $"The input of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}."
+                : $"The input field '{field}' of '{descriptor.Id}' is missing {missing.Trim().TrimEnd('.')}.";
         }
 
         if (message.Contains("doesn't allow null", StringComparison.Ordinal) || message.Contains("non-nullable", StringComparison.OrdinalIgnoreCase))
@@ -133,7 +170,8 @@ public static class ActionInput
             AllowTrailingCommas = true,
             ReadCommentHandling = JsonCommentHandling.Skip,
         };
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        // An enum is named, never numbered: 5 is not an operation.
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

@@ -11,7 +11,7 @@ namespace Entrada.Graph.Alerts;
 /// <summary>Input of alerts.comment.</summary>
 internal sealed record CommentAlertInput(
     [property: Description("The alert's ID.")] string AlertId,
-    [property: Description("The comment's text.")] string Comment) : IValidatableInput
+    [property: Description("The comment's text.")][property: MultiLine][property: MaxTextLength(10_000)] string Comment) : IValidatableInput
 {
     public IEnumerable<ValidationError> Validate()
     {

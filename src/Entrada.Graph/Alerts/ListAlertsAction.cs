@@ -10,7 +10,7 @@ namespace Entrada.Graph.Alerts;
 
 /// <summary>Input of alerts.list.</summary>
 internal sealed record ListAlertsInput(
-    [property: Description("OData $filter on assignedTo, classification, determination, createdDateTime, lastUpdateDateTime, severity, serviceSource or status, e.g. severity eq 'high'.")] string? Filter = null,
+    [property: Description("OData $filter on assignedTo, classification, determination, createdDateTime, lastUpdateDateTime, severity, serviceSource or status, e.g. severity eq 'high'.")][property: MaxTextLength(4096)] string? Filter = null,
     int? Max = null) : IValidatableInput
 {
     public IEnumerable<ValidationError> Validate()

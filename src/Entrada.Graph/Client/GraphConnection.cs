@@ -31,10 +31,7 @@ internal sealed class GraphConnection : IDisposable
             Credential = new CachedTokenCredential(credential, time);
             Scopes = scopes;
 
-            var handlers = GraphClientFactory.CreateDefaultHandlers();
-            handlers.Add(new EntradaGraphHandler(logger));
-            _httpClient = GraphClientFactory.Create(handlers, version: "v1.0", nationalCloud: GraphClientFactory.Global_Cloud, proxy: null, finalHandler: _handler, disposeHandler: false);
-            _httpClient.Timeout = TimeSpan.FromMinutes(10);
+            _httpClient = CreateHttpClient(connection.Cloud.GraphEndpoint, logger, _handler);
 
             // Without the Graph host in the allowed list, the provider sends no token to a host
             // other than Microsoft's (the emulator, a proxy): list the connection's own.
@@ -46,6 +43,22 @@ internal sealed class GraphConnection : IDisposable
             _handler.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The HTTP client of a connection's Graph client: Graph's middleware (retry, redirect …), then
+    /// Entrada's, then — innermost, so every request, redirected or not, passes it just before
+    /// <paramref name="finalHandler"/> sends it — the <see cref="GraphOriginGuard"/> that keeps the
+    /// token on the Graph endpoint's origin.
+    /// </summary>
+    internal static HttpClient CreateHttpClient(Uri graphEndpoint, Microsoft.Extensions.Logging.ILogger logger, HttpMessageHandler finalHandler)
+    {
+        var handlers = GraphClientFactory.CreateDefaultHandlers();
+        handlers.Add(new EntradaGraphHandler(logger));
+        handlers.Add(new GraphOriginGuard(graphEndpoint));
+        var client = GraphClientFactory.Create(handlers, version: "v1.0", nationalCloud: GraphClientFactory.Global_Cloud, proxy: null, finalHandler: finalHandler, disposeHandler: false);
+        client.Timeout = TimeSpan.FromMinutes(10);
+        return client;
     }
 
     /// <summary>The connection, as it was when this was built.</summary>

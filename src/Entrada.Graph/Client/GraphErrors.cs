@@ -41,6 +41,16 @@ internal static class GraphErrors
             case AggregateException aggregate when aggregate.Flatten().InnerExceptions.OfType<ApiException>().LastOrDefault() is { } last:
                 // The retry middleware gave up ("Too many retries performed"): the last answer says why.
                 return FromStatus(last.ResponseStatusCode, (last as ODataError)?.Error?.Code ?? "TooManyRequests", (last as ODataError)?.Error?.Message, null, action, connection, subject, ex);
+            case UriFormatException or FormatException or ArgumentException:
+                // Thrown while the request was being built here (its URL, a header), before anything
+                // was sent: the input is at fault, not the network.
+                return new EntradaValidationException(
+                    "input",
+                    $"The request for {(action is null ? "Graph" : $"'{action.Id}'")} could not be made from the input{(subject is null ? string.Empty : $" ({subject})")}: {ex.Message.ReplaceLineEndings(" ")} Nothing was sent to Graph; check the input's fields.");
+            case HttpRequestException { HttpRequestError: HttpRequestError.Unknown, InnerException: null or ArgumentException or FormatException }:
+                return new EntradaValidationException(
+                    "input",
+                    $"The request for {(action is null ? "Graph" : $"'{action.Id}'")} could not be sent as given ({ex.Message.ReplaceLineEndings(" ")}); check the input's fields, such as a header or ID with a line break.");
             case HttpRequestException:
                 return new AuthenticationFailedException(
                     $"Could not reach Microsoft Graph at '{connection.Cloud.GraphEndpoint}' for connection '{connection.Name}'. Check the network, the Graph endpoint and the CA certificate.",

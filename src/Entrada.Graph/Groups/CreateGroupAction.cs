@@ -15,7 +15,7 @@ internal sealed record CreateGroupInput(
     [property: Description("A security group (default true unless groupTypes has Unified).")] bool? SecurityEnabled = null,
     [property: Description("Mail-enabled (default false; true for Microsoft 365 groups).")] bool? MailEnabled = null,
     [property: Description("[\"Unified\"] for a Microsoft 365 group; empty for a security group.")] IReadOnlyList<string>? GroupTypes = null,
-    string? Description = null) : IValidatableInput
+    [property: MultiLine] string? Description = null) : IValidatableInput
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsUnified => GroupTypes?.Contains("Unified", StringComparer.OrdinalIgnoreCase) == true;

@@ -13,7 +13,7 @@ namespace Entrada.Graph.Groups;
 internal sealed record UpdateGroupInput(
     [property: Description("The group's object ID.")] string Id,
     string? DisplayName = null,
-    string? Description = null,
+    [property: MultiLine] string? Description = null,
     string? MailNickname = null) : IValidatableInput
 {
     public IEnumerable<ValidationError> Validate()

@@ -12,7 +12,7 @@ namespace Entrada.Graph.Raw;
 /// <summary>Input of graph.request.</summary>
 internal sealed record GraphRequestInput(
     [property: Description("GET, POST, PATCH, PUT or DELETE.")] string Method,
-    [property: Description("The path under the connection's Graph v1.0 endpoint, with its query, e.g. /users?$top=5.")] string Path,
+    [property: Description("The path under the connection's Graph v1.0 endpoint, with its query, e.g. /users?$top=5.")][property: MaxTextLength(8192)] string Path,
     [property: Description("The JSON body, for POST, PATCH and PUT.")] JsonNode? Body = null,
     [property: Description("Extra request headers, e.g. {\"ConsistencyLevel\":\"eventual\"}.")] IReadOnlyDictionary<string, string>? Headers = null) : IValidatableInput
 {
@@ -25,9 +25,9 @@ internal sealed record GraphRequestInput(
             yield return new ValidationError("method", $"'method' must be one of {string.Join(", ", Methods)}, not '{Method}'.");
         }
 
-        if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/') || Path.StartsWith("//", StringComparison.Ordinal) || Path.Contains("://", StringComparison.Ordinal))
+        if (GraphRequestPath.Problem(Path) is { } problem)
         {
-            yield return new ValidationError("path", $"'path' must be a path under the Graph endpoint starting with '/', such as /users?$top=5, not '{Path}' (the token is never sent elsewhere).");
+            yield return new ValidationError("path", problem);
         }
 
         if (Headers?.Keys.Any(k => k.Equals("Authorization", StringComparison.OrdinalIgnoreCase)) == true)
@@ -53,10 +53,11 @@ internal sealed class GraphRequestAction : GraphAction<GraphRequestInput, GraphR
 
     protected override async Task<GraphResponseOutput> RunAsync(GraphRequestInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        var root = run.Context.Connection.Cloud.GraphEndpoint.ToString().TrimEnd('/');
-        var path = input.Path.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase) ? input.Path["/v1.0".Length..] : input.Path;
+        var endpoint = run.Context.Connection.Cloud.GraphEndpoint;
+        var uri = GraphRequestPath.Resolve(endpoint, input.Path);
+        var path = uri.PathAndQuery[endpoint.AbsolutePath.TrimEnd('/').Length..];
         var method = Enum.Parse<Method>(input.Method, ignoreCase: true);
-        var request = new RequestInformation { HttpMethod = method, URI = new Uri(root + path) };
+        var request = new RequestInformation { HttpMethod = method, URI = uri };
         request.Headers.Add("Accept", "application/json");
         foreach (var (name, value) in input.Headers ?? new Dictionary<string, string>())
         {

@@ -10,7 +10,7 @@ namespace Entrada.Graph.RiskyUsers;
 
 /// <summary>Input of risky-users.list.</summary>
 internal sealed record ListRiskyUsersInput(
-    [property: Description("OData $filter, e.g. riskLevel eq 'high' or riskState eq 'atRisk'.")] string? Filter = null,
+    [property: Description("OData $filter, e.g. riskLevel eq 'high' or riskState eq 'atRisk'.")][property: MaxTextLength(4096)] string? Filter = null,
     int? Max = null) : IValidatableInput
 {
     public IEnumerable<ValidationError> Validate()

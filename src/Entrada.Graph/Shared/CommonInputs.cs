@@ -10,8 +10,8 @@ namespace Entrada.Graph.Shared;
 /// <param name="Select">Properties to return.</param>
 /// <param name="Max">Stop after this many items; all when absent.</param>
 internal sealed record ListInput(
-    [property: Description("OData $filter, as Graph takes it, e.g. startsWith(displayName,'A').")] string? Filter = null,
-    [property: Description("$search, e.g. displayName:ann (the quotes Graph wants are added).")] string? Search = null,
+    [property: Description("OData $filter, as Graph takes it, e.g. startsWith(displayName,'A').")][property: MaxTextLength(4096)] string? Filter = null,
+    [property: Description("$search, e.g. displayName:ann (the quotes Graph wants are added).")][property: MaxTextLength(4096)] string? Search = null,
     [property: Description("Properties to return.")] IReadOnlyList<string>? Select = null,
     [property: Description("Stop after this many items; all when absent.")] int? Max = null) : IValidatableInput
 {

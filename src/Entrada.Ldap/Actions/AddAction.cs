@@ -18,6 +18,8 @@ public sealed record LdapAddInput : IValidatableInput
     /// <summary>Attribute name to values (objectClass included); the values of a secret attribute (<c>userPassword</c> …) are secret.</summary>
     [Secret(ByLdapAttributeKey = true)]
     [Description("Attribute name to its values, objectClass included, such as {\"objectClass\": [\"inetOrgPerson\"], \"cn\": [\"Jane\"], \"sn\": [\"Doe\"]}.")]
+    [MultiLine]
+    [MaxTextLength(LdapValues.MaxValueLength)]
     public required IReadOnlyDictionary<string, IReadOnlyList<string>> Attributes { get; init; }
 
     /// <summary>Attributes whose values are given as base64 and sent as bytes.</summary>

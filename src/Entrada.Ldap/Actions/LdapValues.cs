@@ -7,6 +7,9 @@ namespace Entrada.Ldap.Actions;
 /// <summary>Values as the server wants them: text as UTF-8 strings, binary from base64 as bytes.</summary>
 internal static class LdapValues
 {
+    /// <summary>The most characters of one attribute value (a photo in base64 fits).</summary>
+    public const int MaxValueLength = 1_048_576;
+
     public static bool IsBase64(string value)
     {
         var buffer = new byte[(value.Length * 3 / 4) + 3];

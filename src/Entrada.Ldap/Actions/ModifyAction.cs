@@ -33,6 +33,8 @@ public sealed record LdapChange
     /// <summary>The values (none with delete: the whole attribute; none with replace: remove it); secret when the attribute is (<c>userPassword</c> …).</summary>
     [Secret(WhenLdapAttributeIn = "attribute")]
     [Description("The values; leave out with delete to remove the whole attribute.")]
+    [MultiLine]
+    [MaxTextLength(LdapValues.MaxValueLength)]
     public IReadOnlyList<string>? Values { get; init; }
 
     /// <summary>Whether the values are base64 to be sent as bytes.</summary>

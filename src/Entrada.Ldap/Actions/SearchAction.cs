@@ -27,6 +27,7 @@ public sealed record LdapSearchInput : IValidatableInput
 
     /// <summary>An RFC 4515 filter.</summary>
     [Description("An RFC 4515 filter, such as (&(objectClass=user)(department=Sales)).")]
+    [MaxTextLength(8192)]
     public required string Filter { get; init; }
 
     /// <summary>Where to search; the connection's base DN when absent.</summary>

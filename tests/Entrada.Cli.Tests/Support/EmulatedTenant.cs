@@ -26,6 +26,9 @@ public sealed class EmulatedTenant : IAsyncLifetime
     /// <summary>How many Graph requests for users the emulator has started.</summary>
     public int UserPageRequests => _requests.Count("/v1.0/users");
 
+    /// <summary>How many Graph requests the emulator has started.</summary>
+    public int GraphRequests => _requests.Count("/v1.0/");
+
     public async Task InitializeAsync()
     {
         Server = await EmulatorServer.StartAsync(new EmulatorOptions

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Storage;
 using Entrada.Emulator;
 using Entrada.Server.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Entrada.Server.Tests.Support;
 
@@ -26,6 +27,9 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public Uri Url => Server.Url;
 
+    /// <summary>The requests the demo tenant received.</summary>
+    public EmulatorRequests Requests { get; } = new();
+
     public EmulatorServer Emulator => Server.Emulator!;
 
     public EmulatorApp DemoApp => Emulator.Apps.First(a => a.Name == "demo");
@@ -40,7 +44,7 @@ public sealed class ServerFixture : IAsyncLifetime
                 Home = new EntradaHome(_home),
                 Urls = "http://127.0.0.1:0",
                 Demo = true,
-                DemoOptions = new EmulatorOptions { Port = 0, Throttle = ThrottleMode.Off },
+                DemoOptions = new EmulatorOptions { Port = 0, Throttle = ThrottleMode.Off, LoggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b => b.AddProvider(Requests).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Information)) },
                 RunWait = TimeSpan.FromSeconds(20),
                 SignInFailureLimit = 1000,
             },

@@ -47,4 +47,18 @@ internal sealed class OAuthCallbackModel(WebSignIns signIns) : PageModel
 
         return Page();
     }
+
+    /// <summary>
+    /// The identity platform answers with a GET (the code in the query); a POST carries no sign-in
+    /// this server started, so it is a 400 that says so, never the page without an outcome.
+    /// </summary>
+    public IActionResult OnPost()
+    {
+        Response.Headers.CacheControl = "no-store";
+        Outcome = new WebSignInOutcome(null, null, new AuthenticationFailedException(
+            "This address only completes a sign-in the identity platform sends back here; this request carries none. Start the sign-in again from the connection's page.",
+            "no-sign-in"), null);
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
+    }
 }
