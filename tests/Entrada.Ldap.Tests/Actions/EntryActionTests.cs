@@ -101,13 +101,21 @@ public sealed class EntryActionTests : IAsyncLifetime
     [Theory]
     [InlineData("*")]
     [InlineData("*)(objectClass=*")]
-    [InlineData("person001\0")]
     [InlineData("\\2a")]
-    public async Task FindDn_WithAWildcardOrNul_FindsNothingRatherThanEverything(string query)
+    public async Task FindDn_WithAWildcard_FindsNothingRatherThanEverything(string query)
     {
         var found = await _entrada.RunListAsync<LdapFoundDn>("ldap.find-dn", "slapd", new JsonObject { ["query"] = query });
 
         found.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task FindDn_WithANul_IsRefusedAsInvalidInput_BeforeAnythingIsSent()
+    {
+        var ex = await Should.ThrowAsync<EntradaValidationException>(() => _entrada.RunListAsync<LdapFoundDn>("ldap.find-dn", "slapd", new JsonObject { ["query"] = "person001\0" }));
+
+        ex.Errors.ShouldHaveSingleItem().Field.ShouldBe("query");
+        ex.Kind.ShouldBe(ErrorKind.InvalidInput);
     }
 
     [Fact]
