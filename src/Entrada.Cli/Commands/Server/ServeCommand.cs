@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Server.Demo;
 using Entrada.Server.Hosting;
@@ -23,14 +24,16 @@ internal sealed class ServeSettings : CliSettings
 }
 
 /// <summary><c>entrada serve [--urls URL] [--demo]</c>: the REST API and the pages, until Ctrl+C.</summary>
-internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCommand<ServeSettings>
+internal sealed class ServeCommand(EntradaHome home, CliOutput output, KeyRingProtection keyRing, KeyRingWarning keyRingWarning) : AsyncCommand<ServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {
+        keyRingWarning.WarnIfUnprotected();
         var level = settings.Debug ? LogLevel.Debug : LogLevel.Warning;
         var serverSettings = new ServerSettings
         {
             Home = home,
+            KeyRing = keyRing,
             Urls = settings.Urls,
             Demo = settings.Demo,
             ConfigureLogging = logging =>
