@@ -25,6 +25,7 @@ public sealed class EntradaHomeInProcessTests : IDisposable
         "keys create --name automation",
         "run users.list -c Contoso",
         "connections add Corp --method ldap --uri ldaps://dc.example --anonymous",
+        "serve --urls http://127.0.0.1:0",
     ];
 
     [Theory]

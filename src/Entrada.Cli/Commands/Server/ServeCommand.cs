@@ -28,7 +28,6 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output, KeyRingPr
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {
-        keyRingWarning.WarnIfUnprotected();
         var level = settings.Debug ? LogLevel.Debug : LogLevel.Warning;
         var serverSettings = new ServerSettings
         {
@@ -48,6 +47,8 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output, KeyRingPr
         };
 
         await using var server = await EntradaServer.StartAsync(serverSettings, cancellationToken);
+        // Once it serves: a server that could not start has no secrets to warn about.
+        keyRingWarning.WarnIfUnprotected();
         var url = server.Url.ToString().TrimEnd('/');
         var key = server.CreatedApiKey?.Reveal();
         if (settings.Json)
