@@ -4,6 +4,7 @@ using Entrada.Cli.Commands.Connections;
 using Entrada.Cli.Commands.Server;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Graph;
 using Entrada.Ldap;
@@ -61,14 +62,21 @@ internal static class EntradaCli
     /// <param name="consoles">Standard output, standard error and standard input.</param>
     /// <param name="home">ENTRADA_HOME; <see langword="null"/> reads it from the environment.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
-    internal static async Task<int> RunAsync(string[] args, CliConsoles consoles, EntradaHome? home, CancellationToken cancellationToken)
+    internal static Task<int> RunAsync(string[] args, CliConsoles consoles, EntradaHome? home, CancellationToken cancellationToken) =>
+        RunAsync(args, consoles, home, keyRing: null, cancellationToken);
+
+    /// <summary>
+    /// Runs the command as <see cref="RunAsync(string[], CliConsoles, EntradaHome?, CancellationToken)"/> does, with the
+    /// key ring protected by <paramref name="keyRing"/> (<see langword="null"/>: as the environment variables say).
+    /// </summary>
+    internal static async Task<int> RunAsync(string[] args, CliConsoles consoles, EntradaHome? home, KeyRingProtection? keyRing, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
         var debug = args.Contains("--debug", StringComparer.Ordinal);
         try
         {
-            var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug));
+            var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug, keyRing));
             app.Configure(config => Configure(config, consoles.Out));
             return await app.RunAsync(args, cancellationToken);
         }
@@ -122,6 +130,10 @@ internal static class EntradaCli
         {
             case EntradaException entrada:
                 return (CliErrors.MessageOf(entrada), CliErrors.ExitCodeOf(entrada.Kind));
+            case CommandRuntimeException or InvalidOperationException or System.Reflection.TargetInvocationException when InnerEntradaException(ex) is { } inner:
+                // Thrown while the command's services were made (ENTRADA_HOME, the key ring's
+                // protection): the same one line as when a command throws it.
+                return Describe(inner);
             case CommandParseException parse:
                 return ($"{OneLine(parse.Message)} Run 'entrada --help' (or add --help to the command) for usage.", ExitCodes.InvalidInput);
             case CommandRuntimeException runtime:
@@ -137,6 +149,19 @@ internal static class EntradaCli
         }
     }
 
+    private static EntradaException? InnerEntradaException(Exception ex)
+    {
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is EntradaException entrada)
+            {
+                return entrada;
+            }
+        }
+
+        return null;
+    }
+
     private static string OneLine(string message)
     {
         var line = message.ReplaceLineEndings(" ").Trim();
@@ -144,9 +169,14 @@ internal static class EntradaCli
     }
 
     /// <summary>Entrada's services for the commands, on <paramref name="home"/>, writing to <paramref name="consoles"/>.</summary>
-    internal static TypeRegistrar CreateRegistrar(CliConsoles consoles, EntradaHome home, bool debug)
+    internal static TypeRegistrar CreateRegistrar(CliConsoles consoles, EntradaHome home, bool debug, KeyRingProtection? keyRing = null)
     {
         var services = new ServiceCollection();
+        if (keyRing is not null)
+        {
+            services.AddSingleton(keyRing);
+        }
+
         services.AddLogging(logging =>
         {
             logging.ClearProviders();
@@ -166,6 +196,7 @@ internal static class EntradaCli
         services.AddSingleton(consoles.Out);
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
+        services.AddSingleton<KeyRingWarning>();
         return new TypeRegistrar(services);
     }
 

@@ -24,7 +24,8 @@ public static class EntradaServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(home);
         services.AddSingleton<EntradaDatabase>();
-        services.AddSingleton<SecretProtector>();
+        services.TryAddSingleton(_ => KeyRingProtection.FromEnvironment(home));
+        services.AddSingleton(sp => new SecretProtector(home, sp.GetRequiredService<KeyRingProtection>()));
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ActionRunner>();

@@ -227,20 +227,39 @@ public static class ConnectionFactory
         return new CloudSettings(CloudKind.Custom, authority ?? new Uri("https://invalid"), graph ?? new Uri("https://invalid"), ca);
     }
 
-    /// <summary>Checks that text is a PEM CA certificate; returns it normalised.</summary>
+    /// <summary>
+    /// Checks that text is PEM holding one CA certificate or a bundle of several; returns every
+    /// certificate, normalised, in the order given (a bundle keeps all of them, so an intermediate
+    /// or a second root is trusted as the file says).
+    /// </summary>
     public static string? CheckCaCertificate(string pem, string? source, List<ValidationError> errors)
     {
+        ArgumentNullException.ThrowIfNull(pem);
         ArgumentNullException.ThrowIfNull(errors);
         var where = source is null ? "The CA certificate" : $"The CA certificate file '{source}'";
+        var certificates = new X509Certificate2Collection();
         try
         {
-            using var certificate = X509Certificate2.CreateFromPem(pem);
-            return certificate.ExportCertificatePem();
+            certificates.ImportFromPem(pem);
+            if (certificates.Count == 0)
+            {
+                errors.Add(new("caCertificate", $"{where} does not hold a PEM certificate ('-----BEGIN CERTIFICATE-----')."));
+                return null;
+            }
+
+            return string.Join('\n', certificates.Select(c => c.ExportCertificatePem()));
         }
         catch (CryptographicException)
         {
             errors.Add(new("caCertificate", $"{where} does not hold a PEM certificate ('-----BEGIN CERTIFICATE-----')."));
             return null;
+        }
+        finally
+        {
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
         }
     }
 

@@ -146,6 +146,19 @@ public sealed class ConnectionService(ConnectionStore store, ConnectionTesting t
         return new AddConnectionResult(connection, Saved: true, report);
     }
 
+    /// <summary>
+    /// Audits an add that an edge refused before it could call <see cref="AddAsync"/> (a secret or
+    /// file it could not read, an option that does not apply), so that every failed add is on
+    /// record whichever layer refused it.
+    /// </summary>
+    public Task RecordRefusedAddAsync(string? name, string? method, Caller caller, EntradaException error, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(error);
+        cancellationToken.ThrowIfCancellationRequested();
+        return AuditAsync(caller, "connections.add", string.IsNullOrWhiteSpace(name) ? null : name, AuditOutcome.Failed, time.GetTimestamp(), new JsonObject { ["method"] = method }, error.Message);
+    }
+
     /// <summary>Applies changes to every setting but the name; a rename is refused with <see cref="ConnectionNameImmutableException"/>.</summary>
     public async Task<UpdateConnectionResult> UpdateAsync(string name, ConnectionRequest request, Caller caller, CancellationToken cancellationToken)
     {

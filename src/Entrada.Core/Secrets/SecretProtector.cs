@@ -9,23 +9,32 @@ namespace Entrada.Core.Secrets;
 /// <summary>
 /// Encrypts secrets at rest with ASP.NET Core Data Protection. The key ring lives in
 /// <c>ENTRADA_HOME/keys</c> (directory 0700, key files 0600); each kind of secret uses its own
-/// purpose string so that a payload of one kind cannot be decrypted as another.
+/// purpose string so that a payload of one kind cannot be decrypted as another. The key ring itself
+/// is protected as <see cref="KeyRingProtection"/> says (the server's cookies use the same).
 /// </summary>
 public sealed class SecretProtector
 {
-    private const string ApplicationName = "Entrada";
     private readonly IDataProtectionProvider _provider;
+    private readonly KeyRingProtection _protection;
     private readonly string _keysPath;
+    private int _checked;
 
+    /// <summary>A protector on <paramref name="home"/>'s key ring, protected as the environment variables say.</summary>
     public SecretProtector(EntradaHome home)
+        : this(home, KeyRingProtection.FromEnvironment(home))
+    {
+    }
+
+    /// <summary>A protector on <paramref name="home"/>'s key ring, protected with <paramref name="protection"/>.</summary>
+    public SecretProtector(EntradaHome home, KeyRingProtection protection)
     {
         ArgumentNullException.ThrowIfNull(home);
+        ArgumentNullException.ThrowIfNull(protection);
         home.EnsureCreated();
         _keysPath = home.KeysPath;
+        _protection = protection;
         var services = new ServiceCollection();
-        services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(home.KeysPath));
+        protection.AddEntradaKeyRing(services, home);
         _provider = services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
     }
 
@@ -33,6 +42,7 @@ public sealed class SecretProtector
     public string Protect(string purpose, IReadOnlyDictionary<string, Secret> secrets)
     {
         ArgumentNullException.ThrowIfNull(secrets);
+        EnsureKeyRingReadable();
         var plain = JsonSerializer.SerializeToUtf8Bytes(secrets.ToDictionary(kv => kv.Key, kv => kv.Value.Reveal()));
         try
         {
@@ -50,6 +60,7 @@ public sealed class SecretProtector
     public IReadOnlyDictionary<string, Secret> Unprotect(string purpose, string payload)
     {
         ArgumentException.ThrowIfNullOrEmpty(payload);
+        EnsureKeyRingReadable();
         byte[] plain;
         try
         {
@@ -57,6 +68,15 @@ public sealed class SecretProtector
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
+            // A key the protection cannot decrypt is named as such, not as a lost key ring.
+            for (Exception? inner = ex; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is KeyRingProtectionException protection)
+                {
+                    throw new KeyRingProtectionException(protection.Message, ex);
+                }
+            }
+
             throw new SecretsUnreadableException(_keysPath, ex);
         }
 
@@ -68,6 +88,19 @@ public sealed class SecretProtector
         finally
         {
             Array.Clear(plain);
+        }
+    }
+
+    /// <summary>
+    /// Before the first use, refuses a key ring this protection cannot read; otherwise Data
+    /// Protection would quietly make a new, differently protected key and leave the old secrets unreadable.
+    /// </summary>
+    private void EnsureKeyRingReadable()
+    {
+        if (Volatile.Read(ref _checked) == 0)
+        {
+            _protection.EnsureCanRead(_keysPath);
+            Volatile.Write(ref _checked, 1);
         }
     }
 

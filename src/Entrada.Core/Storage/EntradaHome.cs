@@ -41,11 +41,27 @@ public sealed class EntradaHome
     }
 
     /// <summary>Creates the folder and its sub-folders (mode 0700) when missing.</summary>
+    /// <exception cref="EntradaHomeUnusableException">The folder, or one of its sub-folders, is a file or cannot be created.</exception>
     public void EnsureCreated()
     {
-        CreatePrivateDirectory(Path);
-        CreatePrivateDirectory(KeysPath);
-        CreatePrivateDirectory(LogsPath);
+        foreach (var folder in (string[])[Path, KeysPath, LogsPath])
+        {
+            if (File.Exists(folder))
+            {
+                throw new EntradaHomeUnusableException(folder == Path
+                    ? $"ENTRADA_HOME ('{Path}') is a file, not a folder: point ENTRADA_HOME at a folder (it is created when missing)."
+                    : $"'{folder}' in ENTRADA_HOME is a file, not a folder: move it away so Entrada can create the folder.");
+            }
+
+            try
+            {
+                CreatePrivateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new EntradaHomeUnusableException($"ENTRADA_HOME ('{Path}') cannot be used: '{folder}' cannot be created ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')}). Point ENTRADA_HOME at a folder you can write to.", ex);
+            }
+        }
     }
 
     /// <summary>Creates a directory readable by its owner only.</summary>
@@ -69,4 +85,11 @@ public sealed class EntradaHome
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
+}
+
+/// <summary>ENTRADA_HOME cannot hold Entrada's database and key ring (it is a file, or cannot be created).</summary>
+public sealed class EntradaHomeUnusableException(string message, Exception? innerException = null) : EntradaException(message, innerException)
+{
+    /// <inheritdoc />
+    public override ErrorKind Kind => ErrorKind.Configuration;
 }

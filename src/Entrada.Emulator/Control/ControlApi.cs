@@ -37,14 +37,23 @@ internal static class ControlApi
                 return Results.Json(new { error = "unauthorized", message = "The control API needs the emulator's control key (Authorization: Bearer KEY)." }, statusCode: 401);
             }
 
-            return await next(invocation);
+            try
+            {
+                return await next(invocation);
+            }
+            catch (Exception e) when (IsBodyError(e))
+            {
+                // A body that is not JSON, not an object, or has a member of the wrong type is the
+                // caller's mistake: a 400 that says so, never a 500.
+                return Results.Json(new { error = "invalid_request", message = $"The request body is not the JSON object this route takes: {e.Message}" }, statusCode: 400);
+            }
         });
 
         group.MapGet("/state", () => Results.Text(context.State.DescribeJson(), "application/json"));
         group.MapGet("/users/{id}", (string id) => context.State.FindUser(id) is { } user ? Results.Json(user, Json) : NotFound(id));
         group.MapPatch("/users/{id}", async (string id, HttpRequest request) =>
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var body = doc.RootElement;
             if (context.State.FindUser(id) is null)
             {
@@ -82,7 +91,7 @@ internal static class ControlApi
         group.MapPost("/users/{id}/revokeSignInSessions", (string id) => context.State.RevokeSignInSessions(id) ? Results.NoContent() : NotFound(id));
         group.MapPost("/faults", async (HttpRequest request) =>
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var body = doc.RootElement;
             var kindText = body.TryGetProperty("fault", out var f) ? f.ToString() : body.TryGetProperty("status", out var st) ? st.ToString() : string.Empty;
             FaultKind? kind = kindText.ToLowerInvariant() switch
@@ -134,14 +143,14 @@ internal static class ControlApi
                 return Results.NotFound();
             }
 
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var user = doc.RootElement.TryGetProperty("user", out var u) ? u.GetString() : null;
             var failure = deviceLogin.Approve(grant, user, consent: true);
             return failure is null ? Results.NoContent() : Results.Json(new { error = failure.Error, message = $"AADSTS{failure.Code}: {failure.Description}" }, statusCode: 400);
         });
         group.MapPost("/apps/{clientId}/certificates", async (string clientId, HttpRequest request) =>
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var pem = doc.RootElement.TryGetProperty("pem", out var p) ? p.GetString() : null;
             if (pem is null)
             {
@@ -153,7 +162,7 @@ internal static class ControlApi
         });
         group.MapPost("/apps/{clientId}/redirectUris", async (string clientId, HttpRequest request) =>
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var uri = doc.RootElement.TryGetProperty("uri", out var u) ? u.GetString() : null;
             if (uri is null || !Uri.IsWellFormedUriString(uri, UriKind.Absolute))
             {
@@ -164,7 +173,7 @@ internal static class ControlApi
         });
         group.MapPost("/apps/{clientId}/secrets", async (string clientId, HttpRequest request) =>
         {
-            using var doc = await JsonDocument.ParseAsync(request.Body);
+            using var doc = await ReadObjectAsync(request);
             var root = doc.RootElement;
             var value = root.TryGetProperty("value", out var v) ? v.GetString() : null;
             var expires = root.TryGetProperty("expires", out var e) ? e.GetDateTimeOffset() : context.Time.GetUtcNow().AddYears(1);
@@ -176,6 +185,24 @@ internal static class ControlApi
             return context.State.AddAppSecret(clientId, value, expires) ? Results.NoContent() : NotFound(clientId);
         });
     }
+
+    /// <summary>Reads the body as one JSON object; anything else throws a <see cref="JsonException"/>.</summary>
+    private static async Task<JsonDocument> ReadObjectAsync(HttpRequest request)
+    {
+        var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = doc.RootElement.ValueKind;
+            doc.Dispose();
+            throw new JsonException($"The body is a JSON {kind.ToString().ToLowerInvariant()}; give a JSON object.");
+        }
+
+        return doc;
+    }
+
+    /// <summary>Failures of reading the body: malformed JSON, or a member of the wrong type (thrown by System.Text.Json itself).</summary>
+    private static bool IsBodyError(Exception e) =>
+        e is JsonException || (e is InvalidOperationException or FormatException && e.TargetSite?.DeclaringType?.Assembly == typeof(JsonElement).Assembly);
 
     private static IResult NotFound(string id) => Results.Json(new { error = "not_found", message = $"Nothing named '{id}' exists in the emulator." }, statusCode: 404);
 }

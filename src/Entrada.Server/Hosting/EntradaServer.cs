@@ -17,7 +17,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Secret = Entrada.Core.Secrets.Secret;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -183,6 +182,9 @@ internal sealed class EntradaServer : IAsyncDisposable
         });
 
         var services = builder.Services;
+        var keyRing = settings.KeyRing ?? KeyRingProtection.FromEnvironment(settings.Home);
+        keyRing.EnsureCanRead(settings.Home.KeysPath);
+        services.AddSingleton(keyRing);
         services.AddEntradaCore(settings.Home);
         services.AddEntradaGraph();
         services.AddEntradaLdap();
@@ -194,10 +196,8 @@ internal sealed class EntradaServer : IAsyncDisposable
         services.AddOptions<CookieAuthenticationOptions>(EntradaAuth.CookieScheme)
             .Configure<SessionTicketStore>((o, sessions) => o.SessionStore = sessions);
 
-        // The cookie and antiforgery keys live in the same key ring as the secrets at rest.
-        services.AddDataProtection()
-            .SetApplicationName("Entrada")
-            .PersistKeysToFileSystem(new DirectoryInfo(settings.Home.KeysPath));
+        // The cookie and antiforgery keys live in the same key ring as the secrets at rest, protected alike.
+        keyRing.AddEntradaKeyRing(services, settings.Home);
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();

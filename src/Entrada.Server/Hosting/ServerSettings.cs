@@ -1,3 +1,4 @@
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Emulator;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,10 @@ internal sealed class ServerSettings
 
     /// <summary>The home folder (database and key ring).</summary>
     public required EntradaHome Home { get; init; }
+
+    /// <summary>How the key ring is protected at rest.</summary>
+    /// <value>Default <see langword="null"/>: as the environment variables say (<see cref="KeyRingProtection.FromEnvironment"/>).</value>
+    public KeyRingProtection? KeyRing { get; init; }
 
     /// <summary>Start the emulated tenant in-process and keep a ready connection named <c>Demo tenant</c> to it.</summary>
     /// <value>Default <see langword="false"/>.</value>

@@ -1,4 +1,5 @@
 using Entrada.Cli.Infrastructure;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -22,6 +23,9 @@ internal sealed class InProcessEntrada : IDisposable
     /// <summary>This instance's ENTRADA_HOME.</summary>
     public EntradaHome Home { get; }
 
+    /// <summary>How the key ring is protected; <see langword="null"/>: as the environment variables say.</summary>
+    public KeyRingProtection? KeyRing { get; set; }
+
     /// <summary>The consoles' width: by default the one the real command lays tables out to on a pipe.</summary>
     public int Width { get; init; } = EntradaCli.RedirectedWidth;
 
@@ -34,7 +38,7 @@ internal sealed class InProcessEntrada : IDisposable
         using var testOutput = new TestConsole().Width(Width);
         using var error = new TestConsole().Width(Width);
         var consoles = new CliConsoles(output ?? testOutput, error, () => new StringReader(stdin ?? string.Empty), inputRedirected: true, errorIsTerminal: false);
-        var exitCode = await EntradaCli.RunAsync(args, consoles, Home, cancellationToken);
+        var exitCode = await EntradaCli.RunAsync(args, consoles, Home, KeyRing, cancellationToken);
         return new CliResult(exitCode, output is null ? testOutput.Output : string.Empty, error.Output);
     }
 
@@ -46,7 +50,7 @@ internal sealed class InProcessEntrada : IDisposable
     {
         var console = new TestConsole().Width(Width);
         var consoles = new CliConsoles(console, new TestConsole(), () => new StringReader(stdin ?? string.Empty), inputRedirected: true, errorIsTerminal: false);
-        var tester = new CommandAppTester(EntradaCli.CreateRegistrar(consoles, Home, debug: false), new CommandAppTesterSettings { TrimConsoleOutput = false }, console);
+        var tester = new CommandAppTester(EntradaCli.CreateRegistrar(consoles, Home, debug: false, KeyRing), new CommandAppTesterSettings { TrimConsoleOutput = false }, console);
         tester.Configure(config => EntradaCli.Configure(config, console));
         return tester;
     }

@@ -19,15 +19,26 @@ internal sealed class AddConnectionSettings : ConnectionOptions
 }
 
 /// <summary><c>entrada connections add NAME --method …</c></summary>
-internal sealed class AddConnectionCommand(ConnectionService connections, SecretInput secrets, CliOutput output, OAuthSignIn signIn) : AsyncCommand<AddConnectionSettings>
+internal sealed class AddConnectionCommand(ConnectionService connections, SecretInput secrets, CliOutput output, OAuthSignIn signIn, KeyRingWarning keyRingWarning) : AsyncCommand<AddConnectionSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, AddConnectionSettings settings, CancellationToken cancellationToken)
     {
+        keyRingWarning.WarnIfUnprotected();
         var known = ConnectionMethods.TryParse(settings.Method, out var method);
-        var request = settings.ToRequest(secrets, known ? method : null, isAdd: true) with { Name = settings.Name };
-        if (settings.DeviceCode && (!known || method != ConnectionMethod.OAuth))
+        ConnectionRequest request;
+        try
         {
-            throw new EntradaValidationException("deviceCode", "--device-code applies to OAuth connections only (--method oauth).");
+            request = settings.ToRequest(secrets, known ? method : null, isAdd: true) with { Name = settings.Name };
+            if (settings.DeviceCode && (!known || method != ConnectionMethod.OAuth))
+            {
+                throw new EntradaValidationException("deviceCode", "--device-code applies to OAuth connections only (--method oauth).");
+            }
+        }
+        catch (EntradaException ex)
+        {
+            // Refused here, before the service saw it: audited all the same.
+            await connections.RecordRefusedAddAsync(settings.Name, settings.Method, Caller.Cli(), ex, cancellationToken);
+            throw;
         }
 
         // An OAuth connection is saved only once someone (not a Guest) has signed in.

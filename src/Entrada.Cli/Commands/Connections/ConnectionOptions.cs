@@ -87,15 +87,15 @@ internal class ConnectionOptions : CliSettings
 
     [CommandOption("--start-tls [BOOL]")]
     [Description("LDAP: upgrade ldap:// with StartTLS (--start-tls false to turn off).")]
-    public FlagValue<bool>? StartTls { get; set; }
+    public FlagValue<bool?>? StartTls { get; set; }
 
     [CommandOption("--insecure-skip-verify [BOOL]")]
-    [Description("LDAP: do not verify the server's certificate (warned about on every test).")]
-    public FlagValue<bool>? InsecureSkipVerify { get; set; }
+    [Description("LDAP: do not verify the server's certificate (warned about on every test; --insecure-skip-verify false to turn off).")]
+    public FlagValue<bool?>? InsecureSkipVerify { get; set; }
 
     [CommandOption("--allow-plain-bind [BOOL]")]
-    [Description("LDAP: allow a simple bind over plain ldap:// (sends the password in clear).")]
-    public FlagValue<bool>? AllowPlainBind { get; set; }
+    [Description("LDAP: allow a simple bind over plain ldap:// (sends the password in clear; --allow-plain-bind false to turn off).")]
+    public FlagValue<bool?>? AllowPlainBind { get; set; }
 
     [CommandOption("--protocol-version <N>")]
     [Description("LDAP: protocol version (default 3).")]
@@ -148,9 +148,9 @@ internal class ConnectionOptions : CliSettings
             Password = password,
             Anonymous = Anonymous ? true : null,
             BaseDn = BaseDn,
-            StartTls = StartTls is { IsSet: true } s ? s.Value : null,
-            InsecureSkipVerify = InsecureSkipVerify is { IsSet: true } i ? i.Value : null,
-            AllowPlainBind = AllowPlainBind is { IsSet: true } p ? p.Value : null,
+            StartTls = FlagValues.ValueOf(StartTls),
+            InsecureSkipVerify = FlagValues.ValueOf(InsecureSkipVerify),
+            AllowPlainBind = FlagValues.ValueOf(AllowPlainBind),
             ProtocolVersion = ProtocolVersion,
         };
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
+using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Server.Demo;
 using Entrada.Server.Hosting;
@@ -23,7 +24,7 @@ internal sealed class ServeSettings : CliSettings
 }
 
 /// <summary><c>entrada serve [--urls URL] [--demo]</c>: the REST API and the pages, until Ctrl+C.</summary>
-internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCommand<ServeSettings>
+internal sealed class ServeCommand(EntradaHome home, CliOutput output, KeyRingProtection keyRing, KeyRingWarning keyRingWarning) : AsyncCommand<ServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {
@@ -31,6 +32,7 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCo
         var serverSettings = new ServerSettings
         {
             Home = home,
+            KeyRing = keyRing,
             Urls = settings.Urls,
             Demo = settings.Demo,
             ConfigureLogging = logging =>
@@ -45,6 +47,8 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output) : AsyncCo
         };
 
         await using var server = await EntradaServer.StartAsync(serverSettings, cancellationToken);
+        // Once it serves: a server that could not start has no secrets to warn about.
+        keyRingWarning.WarnIfUnprotected();
         var url = server.Url.ToString().TrimEnd('/');
         var key = server.CreatedApiKey?.Reveal();
         if (settings.Json)
