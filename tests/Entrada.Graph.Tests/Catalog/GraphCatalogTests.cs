@@ -28,7 +28,7 @@ public sealed class GraphCatalogTests
         { "risky-users.confirm-compromised", "IdentityRiskyUser.ReadWrite.All" }, { "risky-users.dismiss", "IdentityRiskyUser.ReadWrite.All" },
         { "alerts.list", "SecurityAlert.Read.All" }, { "alerts.get", "SecurityAlert.Read.All" }, { "alerts.update", "SecurityAlert.ReadWrite.All" }, { "alerts.comment", "SecurityAlert.ReadWrite.All" },
         { "licenses.list-skus", "LicenseAssignment.Read.All" }, { "licenses.assign", "LicenseAssignment.ReadWrite.All" }, { "licenses.remove", "LicenseAssignment.ReadWrite.All" },
-        // Microsoft's pages name a narrower least-privileged permission than DESIGN.md; DESIGN's is listed as a higher one.
+        // For these, Microsoft's permission pages name a narrower least-privileged permission than the original design table; the design's one is listed as a higher one.
         { "directory.organization", "Organization.Read.All" }, { "directory.roles.list", "RoleManagement.Read.Directory" }, { "directory.roles.members", "RoleManagement.Read.Directory" },
     };
 
