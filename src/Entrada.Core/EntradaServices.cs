@@ -27,6 +27,7 @@ public static class EntradaServices
         services.TryAddSingleton(_ => KeyRingProtection.FromEnvironment(home));
         services.AddSingleton(sp => new SecretProtector(home, sp.GetRequiredService<KeyRingProtection>()));
         services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<TokenStore>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ActionRunner>();
         services.AddSingleton<ConnectionTesting>();

@@ -21,7 +21,7 @@ public static class GraphServices
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new GraphClientCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<OAuth.OAuthCredentials>()));
+        services.TryAddSingleton(sp => new GraphClientCache(sp.GetRequiredService<TimeProvider>(), sp.GetService<ILoggerFactory>(), sp.GetRequiredService<OAuth.OAuthCredentials>(), sp.GetService<Core.Connections.TokenStore>()));
         services.AddSingleton<IConnectionTester, AppRegistrationTester>();
         services.AddSingleton<IActionPreflight, GraphPreflight>();
         services.AddSingleton<Core.Actions.IActionContextFactory, GraphActionContextFactory>();

@@ -85,6 +85,11 @@ public sealed partial class ConnectionStore
             throw new ConnectionNotFoundException(connection.Name);
         }
 
+        // A token issued before the change is not reused, whatever changed (TokenStore).
+        await using var forget = db.CreateCommand();
+        forget.CommandText = "DELETE FROM app_tokens WHERE connection_key = $key;";
+        forget.Parameters.AddWithValue("$key", Key(connection.Name));
+        await forget.ExecuteNonQueryAsync(cancellationToken);
         LogUpdated(_logger, connection.Name);
     }
 
@@ -102,7 +107,7 @@ public sealed partial class ConnectionStore
         }
     }
 
-    /// <summary>Removes a connection; returns the removed connection's exact name.</summary>
+    /// <summary>Removes a connection, and with it its stored token; returns the removed connection's exact name.</summary>
     public async Task<string> RemoveAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await _database.OpenAsync(cancellationToken);

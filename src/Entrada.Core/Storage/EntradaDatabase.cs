@@ -227,6 +227,17 @@ public sealed class EntradaDatabase
         """
         ALTER TABLE jobs ADD COLUMN lease_expires_at TEXT NULL;
         """,
+
+        // 8: an App Registration connection's access token, kept between processes until shortly
+        // before it expires. Encrypted like the connection's secrets, with what it was issued for
+        // inside the payload; removed with its connection.
+        """
+        CREATE TABLE app_tokens (
+            connection_key TEXT PRIMARY KEY REFERENCES connections (name_key) ON DELETE CASCADE,
+            token          TEXT NOT NULL,
+            expires_at     TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }
 

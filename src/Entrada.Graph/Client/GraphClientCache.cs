@@ -9,7 +9,7 @@ namespace Entrada.Graph.Client;
 /// token and the HTTP connections are reused across actions. A connection whose parameters
 /// change (an updated secret, another cloud) gets a new one.
 /// </summary>
-internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? loggerFactory = null, OAuth.OAuthCredentials? delegated = null) : IDisposable
+internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? loggerFactory = null, OAuth.OAuthCredentials? delegated = null, TokenStore? tokens = null) : IDisposable
 {
     private readonly Dictionary<string, GraphConnection> _connections = new(StringComparer.OrdinalIgnoreCase);
     private readonly ILogger _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Entrada.Graph");
@@ -32,7 +32,7 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
                 _connections.Remove(connection.Name);
             }
 
-            var created = new GraphConnection(connection, time, _logger, delegated);
+            var created = new GraphConnection(connection, time, _logger, delegated, tokens);
             GraphLog.ClientCreated(_logger, connection.Name, connection.Cloud.WireName, connection.Cloud.GraphEndpoint);
             _connections[connection.Name] = created;
             return created;
@@ -41,12 +41,12 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
 
     /// <summary>
     /// A new Graph side for <paramref name="connection"/>, replacing the cached one, so a test sees
-    /// a fresh token (permissions granted since the last token show up).
+    /// a fresh token (permissions granted since the last token show up), not one kept by an earlier process.
     /// </summary>
     public GraphConnection Renew(Connection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        var created = new GraphConnection(connection, time, _logger, delegated);
+        var created = new GraphConnection(connection, time, _logger, delegated, tokens, readPersisted: false);
         lock (_connections)
         {
             if (_connections.Remove(connection.Name, out var existing))

@@ -17,7 +17,13 @@ internal sealed class GraphConnection : IDisposable
     private readonly SocketsHttpHandler _handler;
     private readonly HttpClient _httpClient;
 
-    public GraphConnection(Connection connection, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger, OAuth.OAuthCredentials? delegated = null)
+    /// <param name="connection">The connection.</param>
+    /// <param name="time">The clock token expiry is judged by.</param>
+    /// <param name="logger">Where the Graph middleware logs.</param>
+    /// <param name="delegated">The OAuth credentials (for OAuth connections).</param>
+    /// <param name="tokens">Where an App Registration connection's token is kept between processes; none keeps it in memory only.</param>
+    /// <param name="readPersisted">False to ask for a fresh token rather than reuse a kept one (a connection test); the fresh one is kept.</param>
+    public GraphConnection(Connection connection, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger, OAuth.OAuthCredentials? delegated = null, TokenStore? tokens = null, bool readPersisted = true)
     {
         ArgumentNullException.ThrowIfNull(connection);
         Connection = connection;
@@ -28,10 +34,11 @@ internal sealed class GraphConnection : IDisposable
             var (credential, scopes) = connection.Method == ConnectionMethod.OAuth
                 ? (delegated ?? throw new InvalidOperationException("OAuth connections need the OAuth services (AddEntradaGraph).")).Create(connection, _handler)
                 : (CredentialFactory.Create(connection, _handler), [connection.Cloud.DefaultScope]);
-            Credential = new CachedTokenCredential(credential, time);
+            var persisted = connection.Method == ConnectionMethod.AppRegistration && tokens is not null ? new PersistedAppToken(tokens, connection) : null;
+            Credential = new CachedTokenCredential(credential, time, persisted, readPersisted);
             Scopes = scopes;
 
-            _httpClient = CreateHttpClient(connection.Cloud.GraphEndpoint, logger, _handler);
+            _httpClient = CreateHttpClient(connection.Cloud.GraphEndpoint, logger, _handler, new RefusedTokenHandler(Credential));
 
             // Without the Graph host in the allowed list, the provider sends no token to a host
             // other than Microsoft's (the emulator, a proxy): list the connection's own.
@@ -51,10 +58,15 @@ internal sealed class GraphConnection : IDisposable
     /// <paramref name="finalHandler"/> sends it — the <see cref="GraphOriginGuard"/> that keeps the
     /// token on the Graph endpoint's origin.
     /// </summary>
-    internal static HttpClient CreateHttpClient(Uri graphEndpoint, Microsoft.Extensions.Logging.ILogger logger, HttpMessageHandler finalHandler)
+    internal static HttpClient CreateHttpClient(Uri graphEndpoint, Microsoft.Extensions.Logging.ILogger logger, HttpMessageHandler finalHandler, DelegatingHandler? refused = null)
     {
         var handlers = GraphClientFactory.CreateDefaultHandlers();
         handlers.Add(new EntradaGraphHandler(logger));
+        if (refused is not null)
+        {
+            handlers.Add(refused);
+        }
+
         handlers.Add(new GraphOriginGuard(graphEndpoint));
         var client = GraphClientFactory.Create(handlers, version: "v1.0", nationalCloud: GraphClientFactory.Global_Cloud, proxy: null, finalHandler: finalHandler, disposeHandler: false);
         client.Timeout = TimeSpan.FromMinutes(10);

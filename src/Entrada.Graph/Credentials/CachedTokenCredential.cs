@@ -5,9 +5,11 @@ namespace Entrada.Graph.Credentials;
 /// <summary>
 /// Keeps one access token per connection and scope and hands it out until shortly before it
 /// expires, so a run of many actions asks the identity platform once, not once per request.
-/// Concurrent callers wait for the one request in flight.
+/// Concurrent callers wait for the one request in flight. With a <see cref="PersistedAppToken"/>
+/// (App Registration connections) the token is also kept between processes: a later process
+/// uses it until the same margin before expiry instead of asking again.
 /// </summary>
-internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider time) : TokenCredential
+internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider time, PersistedAppToken? persisted = null, bool readPersisted = true) : TokenCredential
 {
     /// <summary>How long before expiry a token is renewed.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
@@ -34,7 +36,22 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
                 return token;
             }
 
-            token = await inner.GetTokenAsync(requestContext, cancellationToken).ConfigureAwait(false);
+            // Another process (an earlier run, or one running now) may have kept a token still fresh.
+            if (persisted is not null && readPersisted
+                && await persisted.LoadAsync(requestContext, cancellationToken).ConfigureAwait(false) is { } stored
+                && IsFresh(stored.ExpiresOn))
+            {
+                token = new AccessToken(stored.AccessToken.Reveal(), stored.ExpiresOn);
+            }
+            else
+            {
+                token = await inner.GetTokenAsync(requestContext, cancellationToken).ConfigureAwait(false);
+                if (persisted is not null)
+                {
+                    await persisted.SaveAsync(requestContext, token, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
             lock (_tokens)
             {
                 _tokens[key] = token;
@@ -48,7 +65,7 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
         }
     }
 
-    /// <summary>Forgets the tokens (after the identity platform or Graph refused one).</summary>
+    /// <summary>Forgets the tokens in memory.</summary>
     public void Clear()
     {
         lock (_tokens)
@@ -57,11 +74,21 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
         }
     }
 
+    /// <summary>Forgets the tokens in memory and the one kept between processes (Graph refused it).</summary>
+    public async Task ForgetAsync(CancellationToken cancellationToken)
+    {
+        Clear();
+        if (persisted is not null)
+        {
+            await persisted.ForgetAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private bool TryGetFresh(string key, out AccessToken token)
     {
         lock (_tokens)
         {
-            if (_tokens.TryGetValue(key, out token) && token.ExpiresOn - RefreshMargin > time.GetUtcNow())
+            if (_tokens.TryGetValue(key, out token) && IsFresh(token.ExpiresOn))
             {
                 return true;
             }
@@ -70,4 +97,6 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
         token = default;
         return false;
     }
+
+    private bool IsFresh(DateTimeOffset expiresOn) => expiresOn - RefreshMargin > time.GetUtcNow();
 }
