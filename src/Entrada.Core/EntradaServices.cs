@@ -33,6 +33,7 @@ public static class EntradaServices
         services.AddSingleton<ConnectionTesting>();
         services.AddSingleton<ConnectionService>();
         services.AddSingleton<Jobs.JobStore>();
+        services.AddSingleton<Jobs.JobInputs>();
         services.AddSingleton<Runs.RunStore>();
         services.AddSingleton<Runs.RunService>();
         services.AddSingleton<Keys.ApiKeyStore>();

@@ -9,30 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Entrada.Conventions.Tests;
 
 /// <summary>Every action of the catalogue, Graph and LDAP alike, follows the contract the edges rely on.</summary>
-public sealed partial class ActionCatalogueTests : IDisposable
+public sealed partial class ActionCatalogueTests(Catalogue catalogue) : IClassFixture<Catalogue>
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), "entrada-conventions-" + Guid.NewGuid().ToString("N"));
-    private readonly ServiceProvider _services;
-
-    public ActionCatalogueTests()
-    {
-        var services = new ServiceCollection();
-        services.AddEntradaCore(new EntradaHome(_home));
-        services.AddEntradaGraph();
-        services.AddEntradaLdap();
-        _services = services.BuildServiceProvider();
-    }
-
-    public void Dispose()
-    {
-        _services.Dispose();
-        if (Directory.Exists(_home))
-        {
-            Directory.Delete(_home, recursive: true);
-        }
-    }
-
-    private IReadOnlyList<ActionDescriptor> Actions => [.. _services.GetRequiredService<ActionCatalog>().All.Select(a => a.Descriptor)];
+    private IReadOnlyList<ActionDescriptor> Actions => catalogue.Actions;
 
     [Fact]
     public void EveryActionId_IsUnique_AndNamedAsAFamilyThenAVerb()

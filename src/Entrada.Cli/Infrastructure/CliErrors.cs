@@ -47,7 +47,7 @@ internal static class CliErrors
     public static string? HintOf(NextStep? next) => next is null ? null : next.Kind switch
     {
         NextStepKind.ListConnections => "List them with 'entrada connections list'.",
-        NextStepKind.UpdateConnection => $"Change it with 'entrada connections update {Quoted(next.Target)}'.",
+        NextStepKind.UpdateConnection => $"Change it with 'entrada connections update {Quoted(next.Target)}' (see --help for its settings).",
         NextStepKind.TestConnection => $"Test it with 'entrada connections test {Quoted(next.Target)}'.",
         NextStepKind.SignIn => $"Sign in with 'entrada connections sign-in {Quoted(next.Target)}'.",
         NextStepKind.ListActions => "See 'entrada actions list'.",

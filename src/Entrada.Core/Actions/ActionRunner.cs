@@ -64,6 +64,7 @@ public sealed partial class ActionRunner(
     ActionCatalog catalog,
     AuditLog audit,
     JobStore jobs,
+    JobInputs jobInputs,
     IEnumerable<IActionContextFactory> contextFactories,
     IEnumerable<IActionPreflight> preflights,
     TimeProvider time,
@@ -92,11 +93,14 @@ public sealed partial class ActionRunner(
     /// </summary>
     public Task<JobRecord> ResumableJobAsync(string jobId, CancellationToken cancellationToken) => jobs.ClaimAsync(jobId, cancellationToken);
 
+    /// <summary>The input a job was given, to resume it with (<see cref="JobInputs"/>).</summary>
+    public JsonNode? InputOf(JobRecord job) => jobInputs.Open(job);
+
     /// <summary>Resumes a job that <see cref="ResumableJobAsync"/> claimed.</summary>
     public Task<ActionRunResult> ResumeAsync(JobRecord job, Caller caller, IProgress<ActionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var request = new ActionRunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input))
+        var request = new ActionRunRequest(job.Action, job.Connection, InputOf(job))
         {
             Caller = caller,
             Progress = progress,
@@ -133,7 +137,7 @@ public sealed partial class ActionRunner(
             var bulk = descriptor.Bulk && !request.DryRun ? input as IBulkInput : null;
             // (On the thread pool: SQLite's async calls run synchronously, so awaiting it here would not overlap.)
             var creating = bulk is not null && resumed is null
-                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, SecretMasking.MaskInput(descriptor, request.Input)?.ToJsonString() ?? "{}", bulk.BulkItems, request.Caller, cancellationToken), cancellationToken)
+                ? Task.Run(() => jobs.CreateAsync(descriptor.Id, connection.Name, jobInputs.Seal(request.Input), bulk.BulkItems, request.Caller, cancellationToken), cancellationToken)
                 : null;
             try
             {

@@ -171,7 +171,7 @@ public sealed class ConnectionService(ConnectionStore store, ConnectionTesting t
         {
             if (changed.Count == 0 && request.Name is null)
             {
-                throw new EntradaValidationException("connection", $"Nothing to update: give at least one setting of connection '{existing.Name}' to change.");
+                throw new EntradaValidationException("connection", $"Nothing to update: give at least one setting of connection '{existing.Name}' to change.") { Next = new NextStep(NextStepKind.UpdateConnection, existing.Name) };
             }
 
             updated = ConnectionFactory.Update(existing, request, time.GetUtcNow());

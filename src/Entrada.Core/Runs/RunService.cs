@@ -68,7 +68,7 @@ public sealed partial class RunService(
     public async Task<RunOutcome> ResumeJobAsync(string jobId, Caller caller, RunObserver? observer, CancellationToken cancellationToken)
     {
         var job = await runner.ResumableJobAsync(jobId, cancellationToken);
-        var (active, descriptor) = await BeginAsync(new RunRequest(job.Action, job.Connection, JsonNode.Parse(job.Input)), caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
+        var (active, descriptor) = await BeginAsync(new RunRequest(job.Action, job.Connection, runner.InputOf(job)), caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
         return Finish(await ExecuteAsync(active, descriptor, observer, resumed: job));
     }
 

@@ -21,6 +21,27 @@ internal sealed class RefusedAction : EntradaAction<GreetInput, Greeting>
         throw new PermissionMissingException($"'{input.Name}' may not be greeted.", "User.Read.All") { Next = new NextStep(NextStepKind.TestConnection, context.Connection.Name) };
 }
 
+/// <summary>Input of a bulk test action whose input carries a secret.</summary>
+public sealed record SealInput(IReadOnlyList<string> Names, [property: Entrada.Core.Secrets.Secret] string Token) : IBulkInput
+{
+    public IReadOnlyList<string> BulkItems => Names;
+}
+
+/// <summary>A bulk action that notes the secret it was given, to see what a resume sends.</summary>
+internal sealed class SealAction : EntradaAction<SealInput, int>
+{
+    public static readonly System.Collections.Concurrent.ConcurrentQueue<string> Seen = new();
+
+    public override ActionDescriptor Descriptor { get; } = Describe("test.seal", "Seals each name.", ActionTarget.Graph) with { Destructive = true, Bulk = true };
+
+    public override async Task<int> ExecuteAsync(SealInput input, ActionContext context, CancellationToken cancellationToken)
+    {
+        Seen.Enqueue(input.Token);
+        await context.Job!.RecordAsync([.. input.Names.Select((n, i) => new Entrada.Core.Jobs.JobItem(i, n, Entrada.Core.Jobs.JobItemState.Done))], cancellationToken);
+        return input.Names.Count;
+    }
+}
+
 public sealed class RunServiceTests : IDisposable
 {
     private readonly TempHome _temp = new();
@@ -30,7 +51,7 @@ public sealed class RunServiceTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddEntradaCore(_temp.Home);
-        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>().Add<TouchAction>());
+        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>().Add<TouchAction>().Add<SealAction>());
         _services = services.BuildServiceProvider();
         var connection = ConnectionFactory.Create(
             new ConnectionRequest { Name = "Contoso", Method = "app-registration", TenantId = "contoso.onmicrosoft.com", ClientId = "11111111-2222-3333-4444-555555555555", ClientSecret = new Secret("s") },
@@ -154,5 +175,25 @@ public sealed class RunServiceTests : IDisposable
         (await Runs.FindRunOfJobAsync(job.Id, default)).ShouldBe(resumed.Record.Id);
         await Should.ThrowAsync<Entrada.Core.Jobs.JobFinishedException>(() => Runs.ResumeJobAsync(job.Id, Caller.Cli(), null, default));
         (await Runs.ListAsync(null, "test.touch", 10, default)).ShouldHaveSingleItem();
+    }
+
+    [Fact]
+    public async Task AJobKeepsItsInputEncrypted_AndAResumeSendsTheRealSecret_NotAMask()
+    {
+        const string token = "the-job-secret-4711";
+        var first = await Runs.RunAsync(new RunRequest("test.seal", "Contoso", JsonNode.Parse($$"""{"names":["a","b"],"token":"{{token}}"}""")), Caller.Cli(), null, default);
+        var jobs = _services.GetRequiredService<Entrada.Core.Jobs.JobStore>();
+        var jobId = first.Result.JobId.ShouldNotBeNull();
+        await jobs.SetStatusAsync(jobId, Entrada.Core.Jobs.JobStatus.Failed, "As if it had stopped.", default);
+
+        await Runs.ResumeJobAsync(jobId, Caller.Cli(), null, default);
+
+        SealAction.Seen.ToArray().ShouldBe(new[] { token, token }, "the resume is given the input as it was, not a mask");
+        foreach (var file in Directory.GetFiles(_temp.Home.Path, "entrada.db*"))
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(stream);
+            (await reader.ReadToEndAsync()).Contains(token, StringComparison.Ordinal).ShouldBeFalse($"{Path.GetFileName(file)} holds the secret in clear");
+        }
     }
 }

@@ -24,10 +24,6 @@ internal sealed class UpdateConnectionCommand(ConnectionService connections, Sec
         var request = renaming
             ? new ConnectionRequest { Name = settings.NewName }
             : settings.ToRequest(secrets, existing.Method, isAdd: false);
-        if (!renaming && request.Fields().Count == 0)
-        {
-            throw new EntradaValidationException("options", "Nothing to update: give at least one parameter to change, e.g. --client-secret-stdin or --base-dn DN. See 'entrada connections update --help'.");
-        }
 
         var result = await connections.UpdateAsync(existing.Name, request, Caller.Cli(), cancellationToken);
         if (settings.Json)

@@ -23,11 +23,11 @@ internal sealed class KeysRevokeSettings : CliSettings
 }
 
 /// <summary><c>entrada keys create</c>: a new API key, shown once.</summary>
-internal sealed class KeysCreateCommand(EntradaDatabase database, TimeProvider time, CliOutput output) : AsyncCommand<KeysCreateSettings>
+internal sealed class KeysCreateCommand(ApiKeyStore keys, CliOutput output) : AsyncCommand<KeysCreateSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, KeysCreateSettings settings, CancellationToken cancellationToken)
     {
-        var (info, key) = await new ApiKeyStore(database, time).CreateAsync(settings.Name, cancellationToken);
+        var (info, key) = await keys.CreateAsync(settings.Name, cancellationToken);
         if (settings.Json)
         {
             output.WriteJsonLine(new { info.Id, info.Name, key = key.Reveal(), info.CreatedAt });
@@ -41,25 +41,25 @@ internal sealed class KeysCreateCommand(EntradaDatabase database, TimeProvider t
 }
 
 /// <summary><c>entrada keys list</c>: the keys' ids, labels and use, never the keys.</summary>
-internal sealed class KeysListCommand(EntradaDatabase database, TimeProvider time, CliOutput output) : AsyncCommand<CliSettings>
+internal sealed class KeysListCommand(ApiKeyStore keys, CliOutput output) : AsyncCommand<CliSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CliSettings settings, CancellationToken cancellationToken)
     {
-        var keys = await new ApiKeyStore(database, time).ListAsync(cancellationToken);
+        var list = await keys.ListAsync(cancellationToken);
         if (settings.Json)
         {
-            output.WriteJson(keys.Select(k => new { k.Id, k.Name, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.Active }));
+            output.WriteJson(list.Select(k => new { k.Id, k.Name, k.CreatedAt, k.LastUsedAt, k.RevokedAt, k.Active }));
             return ExitCodes.Success;
         }
 
-        if (keys.Count == 0)
+        if (list.Count == 0)
         {
             output.Line("No API keys. Make one with [bold]entrada keys create[/] (or start [bold]entrada serve[/]).");
             return ExitCodes.Success;
         }
 
         var table = new Table().Border(TableBorder.Rounded).AddColumn("Id").AddColumn("Name").AddColumn("Created").AddColumn("Last used").AddColumn("Status");
-        foreach (var k in keys)
+        foreach (var k in list)
         {
             table.AddRow(
                 Markup.Escape(k.Id),
@@ -75,11 +75,11 @@ internal sealed class KeysListCommand(EntradaDatabase database, TimeProvider tim
 }
 
 /// <summary><c>entrada keys revoke ID</c>: the key stops working at once, in the API and in signed-in pages.</summary>
-internal sealed class KeysRevokeCommand(EntradaDatabase database, TimeProvider time, CliOutput output) : AsyncCommand<KeysRevokeSettings>
+internal sealed class KeysRevokeCommand(ApiKeyStore keys, CliOutput output) : AsyncCommand<KeysRevokeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, KeysRevokeSettings settings, CancellationToken cancellationToken)
     {
-        var key = await new ApiKeyStore(database, time).RevokeAsync(settings.Id.Trim(), cancellationToken);
+        var key = await keys.RevokeAsync(settings.Id.Trim(), cancellationToken);
         if (settings.Json)
         {
             output.WriteJsonLine(new { key.Id, key.Name, key.RevokedAt });
