@@ -122,7 +122,8 @@ public sealed class BatchSchedulerTests
         var sending = scheduler.SendAsync(Steps(1), CancellationToken.None);
         pause.Total.ShouldBe(TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
-        await UntilAsync(() => _calls == 2);
+        // The second answer is read on another thread: wait until its back-off is in place (1 s, then 2 s).
+        await UntilAsync(() => _calls == 2 && pause.Total >= TimeSpan.FromSeconds(3));
         pause.Total.ShouldBe(TimeSpan.FromSeconds(3), "1 s, then 2 s");
         _time.Advance(TimeSpan.FromSeconds(2));
         (await sending.WaitAsync(TimeSpan.FromSeconds(10)))["0"].Status.ShouldBe(200);
