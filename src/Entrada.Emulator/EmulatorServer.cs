@@ -97,6 +97,7 @@ public sealed class EmulatorServer : IAsyncDisposable
         var state = options.SeedFile is null
             ? TenantGenerator.Generate(options.Users, options.Groups, time)
             : SeedLoader.Load(options.SeedFile, time);
+        state.StartTracking();
         var certificates = await certificatesTask;
         var tokens = await tokensTask;
         var controlKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));

@@ -22,7 +22,7 @@ internal sealed partial class GraphApi
                 "GET" => new GraphRoute(GraphOperation.DirectoryObjectsRead, () => QueryEngine.Entity(request, Base, FindObject(id), "directoryObjects", includeType: true)),
                 "DELETE" => new GraphRoute(DeleteOperation(id), () =>
                 {
-                    State.RemoveObjectLocked(FindObject(id));
+                    State.DeleteObjectLocked(FindObject(id));
                     return GraphResponse.NoContent();
                 }, IsWrite: true),
                 _ => throw MethodNotAllowed(),
@@ -48,7 +48,7 @@ internal sealed partial class GraphApi
     private GraphResponse GetByIds(GraphRequest request)
     {
         var body = RequireBody(request);
-        if (!body.TryGetProperty("ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
+        if (!body.TryGetPropertyIgnoringCase("ids", out var ids) || ids.ValueKind != JsonValueKind.Array)
         {
             throw GraphException.BadRequest("The parameter 'ids' is required.");
         }
@@ -59,7 +59,7 @@ internal sealed partial class GraphApi
         }
 
         HashSet<string>? types = null;
-        if (body.TryGetProperty("types", out var t) && t.ValueKind == JsonValueKind.Array)
+        if (body.TryGetPropertyIgnoringCase("types", out var t) && t.ValueKind == JsonValueKind.Array)
         {
             types = t.EnumerateArray().Select(x => (x.GetString() ?? string.Empty).Replace("microsoft.graph.", string.Empty, StringComparison.OrdinalIgnoreCase)).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
@@ -147,7 +147,7 @@ internal sealed partial class GraphApi
             {
                 var role = FindRole(s[1]);
                 var body = RequireBody(request);
-                var target = FindObject(IdFromReference(body.TryGetProperty("@odata.id", out var r) ? r.GetString() ?? string.Empty : string.Empty));
+                var target = FindObject(IdFromReference(body.TryGetPropertyIgnoringCase("@odata.id", out var r) ? r.GetString() ?? string.Empty : string.Empty));
                 if (role.Members.Contains(target))
                 {
                     throw AlreadyExists("members");
@@ -183,7 +183,7 @@ internal sealed partial class GraphApi
     private GraphResponse ActivateRole(GraphRequest request)
     {
         var body = RequireBody(request);
-        var templateId = body.TryGetProperty("roleTemplateId", out var t) ? t.GetString() : null;
+        var templateId = body.TryGetPropertyIgnoringCase("roleTemplateId", out var t) ? t.GetString() : null;
         if (templateId is null || !TenantGenerator.RoleTemplates.Any(r => r.TemplateId == templateId))
         {
             throw GraphException.BadRequest($"Invalid value specified for property 'roleTemplateId' of resource 'DirectoryRole'.");

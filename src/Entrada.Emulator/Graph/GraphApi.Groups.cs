@@ -22,9 +22,9 @@ internal sealed partial class GraphApi
             };
         }
 
-        if (s.Length == 2 && s[1] == "$count")
+        if (s.Length == 2 && s[1] == "delta")
         {
-            return new GraphRoute(GraphOperation.GroupsRead, () => QueryEngine.Count(request, State.Groups, CollectionRules.TopLevel, [Schemas.Group]));
+            return method == "GET" ? new GraphRoute(GraphOperation.GroupsRead, () => Delta(request, DeltaKind.Groups), Cost: 2) : throw MethodNotAllowed();
         }
 
         var id = s[1];
@@ -36,7 +36,7 @@ internal sealed partial class GraphApi
                 "PATCH" => new GraphRoute(IsBindOnly(request) ? GraphOperation.GroupMembersWrite : GraphOperation.GroupsUpdate, () => UpdateGroup(request, id), IsWrite: true),
                 "DELETE" => new GraphRoute(GraphOperation.GroupsUpdate, () =>
                 {
-                    State.RemoveObjectLocked(FindGroup(id));
+                    State.DeleteObjectLocked(FindGroup(id));
                     return GraphResponse.NoContent();
                 }, IsWrite: true),
                 _ => throw MethodNotAllowed(),
@@ -82,22 +82,24 @@ internal sealed partial class GraphApi
     private static bool IsBindOnly(GraphRequest request) =>
         request.Body is { ValueKind: JsonValueKind.Object } body
         && body.EnumerateObject().Any()
-        && body.EnumerateObject().All(p => p.Name is "members@odata.bind" or "owners@odata.bind");
+        && body.EnumerateObject().All(p => p.Name.Equals("members@odata.bind", StringComparison.OrdinalIgnoreCase) || p.Name.Equals("owners@odata.bind", StringComparison.OrdinalIgnoreCase));
 
     private GraphResponse CreateGroup(GraphRequest request)
     {
         var body = RequireBody(request);
+        var schema = Schemas.Group;
         foreach (var required in (string[])["displayName", "mailEnabled", "mailNickname", "securityEnabled"])
         {
-            if (!body.TryGetProperty(required, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (!schema.TryGetValue(body, required, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 throw GraphException.BadRequest($"Invalid value specified for property '{required}' of resource 'Group'.");
             }
         }
 
-        var unified = body.TryGetProperty("groupTypes", out var types) && types.ValueKind == JsonValueKind.Array
-            && types.EnumerateArray().Any(t => t.GetString() == "Unified");
-        if (body.GetProperty("mailEnabled").GetBoolean() && !unified)
+        var unified = schema.TryGetValue(body, "groupTypes", out var types) && types.ValueKind == JsonValueKind.Array
+            && types.EnumerateArray().Any(t => string.Equals(t.GetString(), "Unified", StringComparison.OrdinalIgnoreCase));
+        schema.TryGetValue(body, "mailEnabled", out var mailEnabled);
+        if (mailEnabled.ValueKind == JsonValueKind.True && !unified)
         {
             throw GraphException.BadRequest("Creating mail-enabled security groups or distribution groups is not supported through Microsoft Graph.");
         }
@@ -105,9 +107,10 @@ internal sealed partial class GraphApi
         var members = Binds(body, "members@odata.bind");
         var owners = Binds(body, "owners@odata.bind");
         var now = Now;
-        var nickname = body.GetProperty("mailNickname").GetString() ?? string.Empty;
-        var group = TenantGenerator.NewGroup(State, EmulatorState.NewId(), body.GetProperty("displayName").GetString() ?? string.Empty, nickname, unified, now);
-        ApplyProperties(group, body, (name, _) => name.EndsWith("@odata.bind", StringComparison.Ordinal));
+        schema.TryGetValue(body, "mailNickname", out var nickname);
+        schema.TryGetValue(body, "displayName", out var displayName);
+        var group = TenantGenerator.NewGroup(State, EmulatorState.NewId(), displayName.ValueKind == JsonValueKind.String ? displayName.GetString()! : string.Empty, nickname.ValueKind == JsonValueKind.String ? nickname.GetString()! : string.Empty, unified, now);
+        ApplyProperties(group, body, (name, _) => name.EndsWith("@odata.bind", StringComparison.OrdinalIgnoreCase));
         State.AddGroupLocked(group);
         foreach (var member in members)
         {
@@ -122,7 +125,7 @@ internal sealed partial class GraphApi
     /// <summary>Resolves an <c>@odata.bind</c> array (at most 20; every object must exist).</summary>
     private List<DirectoryObject> Binds(JsonElement body, string property)
     {
-        if (!body.TryGetProperty(property, out var binds))
+        if (!body.TryGetPropertyIgnoringCase(property, out var binds))
         {
             return [];
         }
@@ -156,7 +159,7 @@ internal sealed partial class GraphApi
             throw AlreadyExists("owners");
         }
 
-        ApplyProperties(group, body, (name, _) => name.EndsWith("@odata.bind", StringComparison.Ordinal));
+        ApplyProperties(group, body, (name, _) => name.EndsWith("@odata.bind", StringComparison.OrdinalIgnoreCase));
         foreach (var member in members)
         {
             if (member == group)
@@ -178,7 +181,7 @@ internal sealed partial class GraphApi
     {
         var group = FindGroup(groupId);
         var body = RequireBody(request);
-        if (!body.TryGetProperty("@odata.id", out var reference) || reference.GetString() is not { } url)
+        if (!body.TryGetPropertyIgnoringCase("@odata.id", out var reference) || reference.GetString() is not { } url)
         {
             throw GraphException.BadRequest("The request body must contain '@odata.id'.");
         }

@@ -55,7 +55,7 @@ internal sealed partial class GraphApi
     private GraphResponse ChangeRisk(GraphRequest request, bool dismiss)
     {
         var body = RequireBody(request);
-        if (!body.TryGetProperty("userIds", out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() == 0)
+        if (!body.TryGetPropertyIgnoringCase("userIds", out var ids) || ids.ValueKind != JsonValueKind.Array || ids.GetArrayLength() == 0)
         {
             throw GraphException.BadRequest("The parameter 'userIds' is required.");
         }

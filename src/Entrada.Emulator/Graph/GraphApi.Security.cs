@@ -52,7 +52,7 @@ internal sealed partial class GraphApi
         var body = RequireBody(request);
         foreach (var (property, allowed) in AlertEnums)
         {
-            if (body.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String && !allowed.Contains(value.GetString()))
+            if (body.TryGetPropertyIgnoringCase(property, out var value) && value.ValueKind == JsonValueKind.String && !allowed.Contains(value.GetString()))
             {
                 throw new GraphException(400, "BadRequest", $"The value '{value.GetString()}' is not valid for property '{property}'.");
             }
@@ -73,7 +73,7 @@ internal sealed partial class GraphApi
     {
         // The documentation posts one alertComment; Microsoft.Graph's SDK posts an array of them.
         var body = request.Body is { ValueKind: JsonValueKind.Array } array && array.GetArrayLength() == 1 ? array[0] : RequireBody(request);
-        if (!body.TryGetProperty("comment", out var comment) || comment.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(comment.GetString()))
+        if (!body.TryGetPropertyIgnoringCase("comment", out var comment) || comment.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(comment.GetString()))
         {
             throw new GraphException(400, "BadRequest", "The property 'comment' is required.");
         }

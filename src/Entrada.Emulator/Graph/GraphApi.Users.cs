@@ -48,12 +48,12 @@ internal sealed partial class GraphApi
         if (request.Body is { ValueKind: JsonValueKind.Object } body)
         {
             var names = body.EnumerateObject().Select(p => p.Name).Where(n => !n.StartsWith('@')).ToList();
-            if (names.Count > 0 && names.All(n => n == "accountEnabled"))
+            if (names.Count > 0 && names.All(n => n.Equals("accountEnabled", StringComparison.OrdinalIgnoreCase)))
             {
                 return GraphOperation.UsersEnableDisable;
             }
 
-            if (names.Count > 0 && names.All(n => n == "identities"))
+            if (names.Count > 0 && names.All(n => n.Equals("identities", StringComparison.OrdinalIgnoreCase)))
             {
                 return GraphOperation.UsersManageIdentities;
             }
@@ -71,17 +71,20 @@ internal sealed partial class GraphApi
     private GraphResponse CreateUser(GraphRequest request)
     {
         var body = RequireBody(request);
+        var schema = Schemas.User;
         foreach (var required in (string[])["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile"])
         {
-            if (!body.TryGetProperty(required, out var value) || value.ValueKind == JsonValueKind.Null)
+            if (!schema.TryGetValue(body, required, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 throw GraphException.BadRequest($"Invalid value specified for property '{required}' of resource 'User'.");
             }
         }
 
-        var upn = body.GetProperty("userPrincipalName").GetString() ?? string.Empty;
+        schema.TryGetValue(body, "userPrincipalName", out var upnValue);
+        var upn = upnValue.ValueKind == JsonValueKind.String ? upnValue.GetString()! : string.Empty;
         CheckUpn(upn, existing: null);
-        var password = body.GetProperty("passwordProfile").TryGetProperty("password", out var p) ? p.GetString() : null;
+        schema.TryGetValue(body, "passwordProfile", out var profile);
+        var password = profile.TryGetPropertyIgnoringCase("password", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
         if (string.IsNullOrEmpty(password))
         {
             throw GraphException.BadRequest("Invalid value specified for property 'passwordProfile' of resource 'User'.");
@@ -129,12 +132,12 @@ internal sealed partial class GraphApi
         var body = RequireBody(request);
         var oldUpn = user.UserPrincipalName;
         string? password = null;
-        if (body.TryGetProperty("userPrincipalName", out var newUpn) && newUpn.GetString() is { } upnValue && !upnValue.Equals(oldUpn, StringComparison.OrdinalIgnoreCase))
+        if (Schemas.User.TryGetValue(body, "userPrincipalName", out var newUpn) && newUpn.ValueKind == JsonValueKind.String && newUpn.GetString() is { } upnValue && !upnValue.Equals(oldUpn, StringComparison.OrdinalIgnoreCase))
         {
             CheckUpn(upnValue, user);
         }
 
-        if (body.TryGetProperty("passwordProfile", out var profile) && profile.TryGetProperty("password", out var pw))
+        if (Schemas.User.TryGetValue(body, "passwordProfile", out var profile) && profile.TryGetPropertyIgnoringCase("password", out var pw) && pw.ValueKind == JsonValueKind.String)
         {
             password = pw.GetString();
         }
@@ -156,7 +159,7 @@ internal sealed partial class GraphApi
 
     private GraphResponse DeleteUser(string idOrUpn)
     {
-        State.RemoveObjectLocked(FindUser(idOrUpn));
+        State.DeleteObjectLocked(FindUser(idOrUpn));
         return GraphResponse.NoContent();
     }
 
@@ -176,8 +179,8 @@ internal sealed partial class GraphApi
     {
         var user = FindUser(idOrUpn);
         var body = RequireBody(request);
-        if (!body.TryGetProperty("addLicenses", out var add) || add.ValueKind != JsonValueKind.Array
-            || !body.TryGetProperty("removeLicenses", out var remove) || remove.ValueKind != JsonValueKind.Array)
+        if (!body.TryGetPropertyIgnoringCase("addLicenses", out var add) || add.ValueKind != JsonValueKind.Array
+            || !body.TryGetPropertyIgnoringCase("removeLicenses", out var remove) || remove.ValueKind != JsonValueKind.Array)
         {
             throw GraphException.BadRequest("Invalid value specified for property 'addLicenses' or 'removeLicenses': both are required (either may be empty).");
         }
@@ -185,9 +188,9 @@ internal sealed partial class GraphApi
         var additions = new List<(Entity Sku, string SkuId, string[] Disabled)>();
         foreach (var item in add.EnumerateArray())
         {
-            var skuId = item.TryGetProperty("skuId", out var s) ? s.GetString() : null;
+            var skuId = item.TryGetPropertyIgnoringCase("skuId", out var s) ? s.GetString() : null;
             var sku = State.FindSkuBySkuId(skuId) ?? throw GraphException.BadRequest($"License {skuId} does not correspond to a valid company License.");
-            var disabled = item.TryGetProperty("disabledPlans", out var d) && d.ValueKind == JsonValueKind.Array ? d.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
+            var disabled = item.TryGetPropertyIgnoringCase("disabledPlans", out var d) && d.ValueKind == JsonValueKind.Array ? d.EnumerateArray().Select(x => x.GetString()!).ToArray() : [];
             additions.Add((sku, skuId!, disabled));
         }
 

@@ -17,7 +17,15 @@ internal sealed partial class GraphApi(EmulatorContext context)
 {
     private EmulatorState State => context.State;
 
-    private string Base => context.GraphBase;
+    /// <summary>The request whose route runs now: routes run one at a time, under <see cref="EmulatorState.Sync"/>.</summary>
+    private GraphRequest? _current;
+
+    /// <summary>
+    /// The Graph base of links in the answer (<c>@odata.context</c>, <c>@odata.nextLink</c>, <c>Location</c> …): the
+    /// scheme and host the current request came to, as Graph answers with the host the client called; the
+    /// configured address outside a request.
+    /// </summary>
+    private string Base => _current?.GraphBase ?? context.GraphBase;
 
     private DateTimeOffset Now => context.Time.GetUtcNow();
 
@@ -26,6 +34,11 @@ internal sealed partial class GraphApi(EmulatorContext context)
     {
         var now = Now;
         var response = ExecuteCore(request, now);
+        if (ODataMetadata.IsNone(request))
+        {
+            response = ODataMetadata.WithoutAnnotations(response);
+        }
+
         response.Headers["request-id"] = request.RequestId;
         response.Headers["client-request-id"] = request.ClientRequestId;
         response.Headers["x-ms-ags-diagnostic"] = """{"ServerInfo":{"DataCenter":"Emulator","Slice":"E","Ring":"0","ScaleUnit":"000","RoleInstance":"EMU"}}""";
@@ -68,33 +81,59 @@ internal sealed partial class GraphApi(EmulatorContext context)
         {
             lock (State.Sync)
             {
-                var route = Route(request);
-                if (!GraphPermissions.IsAllowed(route.Operation, request.Token!.Permissions))
+                _current = request;
+                try
                 {
-                    return GraphException.Write(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", request, now);
+                    return RunLocked(request, now);
                 }
-
-                var cost = AdjustCost(request, route.Cost);
-                var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, route.IsIdentityProtection);
-                if (!decision.Allowed)
+                finally
                 {
-                    return Throttled(request, now, decision, route.IsIdentityProtection);
+                    _current = null;
                 }
-
-                var response = route.Run();
-                response.Headers["x-ms-resource-unit"] = cost.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (decision.UsedFraction >= 0.8)
-                {
-                    response.Headers["x-ms-throttle-limit-percentage"] = ThrottleGate.FormatPercentage(decision.UsedFraction);
-                }
-
-                return response;
             }
         }
         catch (GraphException e)
         {
             return e.ToResponse(request, now);
         }
+    }
+
+    private GraphResponse RunLocked(GraphRequest request, DateTimeOffset now)
+    {
+        State.PurgeExpiredLocked(now);
+        if (request.IsCount && request.Method != "GET")
+        {
+            throw MethodNotAllowed();
+        }
+
+        ResolveAlternateKeys(request);
+        var route = Route(request);
+        if (!GraphPermissions.IsAllowed(route.Operation, request.Token!.Permissions))
+        {
+            return GraphException.Write(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", request, now);
+        }
+
+        var cost = AdjustCost(request, route.Cost);
+        var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, route.IsIdentityProtection);
+        if (!decision.Allowed)
+        {
+            return Throttled(request, now, decision, route.IsIdentityProtection);
+        }
+
+        var response = route.Run();
+        if (request.IsCount && response.Status == 200 && response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
+        {
+            // A route that answers an object, not a collection: there is nothing to count.
+            throw GraphException.NoRoute("$count");
+        }
+
+        response.Headers["x-ms-resource-unit"] = cost.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (decision.UsedFraction >= 0.8)
+        {
+            response.Headers["x-ms-throttle-limit-percentage"] = ThrottleGate.FormatPercentage(decision.UsedFraction);
+        }
+
+        return response;
     }
 
     private static int AdjustCost(GraphRequest request, int cost)
@@ -190,9 +229,9 @@ internal sealed partial class GraphApi(EmulatorContext context)
                     };
                 }
 
-                if (s.Length == 2 && s[1] == "$count")
+                if (s.Length == 2 && s[1] == "delta")
                 {
-                    return new GraphRoute(GraphOperation.UsersRead, () => QueryEngine.Count(request, State.Users, CollectionRules.TopLevel, [Schemas.User]), Cost: 2);
+                    return method == "GET" ? new GraphRoute(GraphOperation.UsersRead, () => Delta(request, DeltaKind.Users), Cost: 2) : throw MethodNotAllowed();
                 }
 
                 return UserRoutes(request, [.. s.Skip(2)], s[1], isMe: false);
@@ -200,6 +239,8 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 return GroupRoutes(request, s);
             case "directoryObjects":
                 return DirectoryObjectRoutes(request, s);
+            case "directory" when s.Length >= 2 && s[1] == "deletedItems":
+                return DeletedItemRoutes(request, s);
             case "organization":
                 return OrganizationRoutes(request, s);
             case "directoryRoles":
@@ -282,13 +323,12 @@ internal sealed partial class GraphApi(EmulatorContext context)
 
     private static readonly EntitySchema[] DirectorySchemas = [Schemas.User, Schemas.Group, Schemas.DirectoryRole];
 
-    /// <summary>Serves a link collection (members, memberOf …) with an optional type cast and <c>/$count</c>.</summary>
+    /// <summary>Serves a link collection (members, memberOf …) with an optional type cast (and <c>/$count</c>, as every collection).</summary>
     private GraphResponse LinkCollection(GraphRequest request, IReadOnlyList<DirectoryObject> items, string[] rest)
     {
-        // rest: [] | [cast] | ["$count"] | [cast, "$count"]
+        // rest: [] | [cast]
         var cast = rest.Length > 0 && rest[0].StartsWith("microsoft.graph.", StringComparison.Ordinal) ? rest[0] : null;
-        var isCount = rest.Length > 0 && rest[^1] == "$count";
-        if (rest.Length > (cast is null ? 0 : 1) + (isCount ? 1 : 0))
+        if (rest.Length > (cast is null ? 0 : 1))
         {
             throw GraphException.NoRoute(rest[^1]);
         }
@@ -312,7 +352,7 @@ internal sealed partial class GraphApi(EmulatorContext context)
             rules = CollectionRules.CastLinks;
         }
 
-        return isCount ? QueryEngine.Count(request, source, rules, schemas) : QueryEngine.Collection(request, Base, source, contextSet, rules, schemas);
+        return QueryEngine.Collection(request, Base, source, contextSet, rules, schemas);
     }
 
     private static List<DirectoryObject> Transitive(IEnumerable<DirectoryObject> direct, Func<DirectoryObject, IEnumerable<DirectoryObject>> next)
@@ -371,7 +411,7 @@ internal sealed partial class GraphApi(EmulatorContext context)
             {
                 var body = RequireBody(request);
                 var property = function == "checkMemberGroups" ? "groupIds" : "ids";
-                if (!body.TryGetProperty(property, out var ids) || ids.ValueKind != JsonValueKind.Array)
+                if (!body.TryGetPropertyIgnoringCase(property, out var ids) || ids.ValueKind != JsonValueKind.Array)
                 {
                     throw GraphException.BadRequest($"The parameter '{property}' is required.");
                 }
@@ -387,7 +427,7 @@ internal sealed partial class GraphApi(EmulatorContext context)
             "getMemberGroups" or "getMemberObjects" => new GraphRoute(GraphOperation.MemberCheck, () =>
             {
                 var body = RequireBody(request);
-                if (!body.TryGetProperty("securityEnabledOnly", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                if (!body.TryGetPropertyIgnoringCase("securityEnabledOnly", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                 {
                     throw GraphException.BadRequest("The parameter 'securityEnabledOnly' is required.");
                 }

@@ -9,12 +9,15 @@ namespace Entrada.Emulator.Graph;
 /// <summary>One Graph request, from HTTP or from inside a <c>$batch</c>.</summary>
 internal sealed class GraphRequest
 {
+    /// <summary>The OData system query options Graph reads, by their canonical (lower-case, <c>$</c>-prefixed) names.</summary>
+    private static readonly string[] SystemOptions = ["$select", "$filter", "$top", "$orderby", "$count", "$search", "$expand", "$skiptoken", "$skip", "$deltatoken", "$format", "$levels"];
+
     public required string Method { get; init; }
 
-    /// <summary>Path segments after <c>/v1.0</c>, unescaped.</summary>
+    /// <summary>Path segments after <c>/v1.0</c>, unescaped and canonical (<see cref="GraphSegments"/>), without a trailing <c>$count</c>.</summary>
     public required string[] Segments { get; init; }
 
-    /// <summary>Query options; OData system options are keyed with their <c>$</c> (added when the client omitted it).</summary>
+    /// <summary>Query options; OData system options are keyed by their canonical names (<c>$top</c> for <c>$TOP</c> or <c>top</c>).</summary>
     public required Dictionary<string, string> Query { get; init; }
 
     public required Dictionary<string, string> Headers { get; init; }
@@ -22,6 +25,15 @@ internal sealed class GraphRequest
     public JsonElement? Body { get; init; }
 
     public AccessTokenInfo? Token { get; set; }
+
+    /// <summary>The Graph base the client called (scheme, host and <c>/v1.0</c>), which links in the answer repeat; null for the configured one.</summary>
+    public string? GraphBase { get; init; }
+
+    /// <summary>The path ended in <c>/$count</c>: the collection the other segments name is counted, not listed.</summary>
+    public bool IsCount { get; init; }
+
+    /// <summary>Alternate keys in the path (<c>users(userPrincipalName='…')</c>): segment index to the key's property name.</summary>
+    public IReadOnlyDictionary<int, string>? AlternateKeys { get; init; }
 
     public string RequestId { get; } = Guid.NewGuid().ToString();
 
@@ -31,9 +43,10 @@ internal sealed class GraphRequest
 
     public bool IsEventual => Header("ConsistencyLevel").Equals("eventual", StringComparison.OrdinalIgnoreCase);
 
-    public string Path => "/" + string.Join('/', Segments.Select(Uri.EscapeDataString));
+    /// <summary>The path of the collection or entity the request names (without <c>$count</c>).</summary>
+    public string Path => GraphSegments.Path(Segments);
 
-    public static GraphRequest Create(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, JsonElement? body)
+    public static GraphRequest Create(string method, string pathAndQuery, IEnumerable<KeyValuePair<string, string>> headers, JsonElement? body, string? graphBase = null)
     {
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
@@ -43,25 +56,40 @@ internal sealed class GraphRequest
             foreach (var pair in pathAndQuery[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                var key = Unescape(eq < 0 ? pair : pair[..eq]);
+                var key = CanonicalOption(Unescape(eq < 0 ? pair : pair[..eq]));
                 var value = eq < 0 ? string.Empty : Unescape(pair[(eq + 1)..]);
-                if (!key.StartsWith('$') && key is "select" or "filter" or "top" or "orderby" or "count" or "search" or "expand" or "skiptoken" or "skip")
-                {
-                    key = "$" + key;
-                }
-
                 query[key] = value;
             }
         }
 
+        var segments = GraphSegments.Parse(path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString), out var alternateKeys);
+        var isCount = segments.Length > 1 && segments[^1] == "$count";
         return new GraphRequest
         {
             Method = method.ToUpperInvariant(),
-            Segments = [.. path.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString)],
+            Segments = isCount ? segments[..^1] : segments,
+            IsCount = isCount,
+            AlternateKeys = alternateKeys,
             Query = query,
             Headers = headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase),
             Body = body,
+            GraphBase = graphBase,
         };
+    }
+
+    /// <summary>Query option names are case-insensitive, and Graph v1.0 reads the system ones with or without their <c>$</c>.</summary>
+    private static string CanonicalOption(string key)
+    {
+        var name = key.StartsWith('$') ? key : "$" + key;
+        foreach (var option in SystemOptions)
+        {
+            if (option.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return option;
+            }
+        }
+
+        return key;
     }
 
     private static string Unescape(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));

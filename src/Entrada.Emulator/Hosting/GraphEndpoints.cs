@@ -24,6 +24,8 @@ internal static class GraphEndpoints
         var raw = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (http.Request.Path + http.Request.QueryString);
         var target = raw.StartsWith("/v1.0", StringComparison.OrdinalIgnoreCase) ? raw[5..] : raw;
         var headers = http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
+        // Links in answers repeat the scheme and host the client called (a proxy or another name pages correctly).
+        var graphBase = http.Request.Host.HasValue ? $"{http.Request.Scheme}://{http.Request.Host.Value}/v1.0" : null;
         JsonDocument? document = null;
         try
         {
@@ -35,13 +37,13 @@ internal static class GraphEndpoints
                 }
                 catch (JsonException)
                 {
-                    var bad = GraphRequest.Create(http.Request.Method, target, headers, null);
+                    var bad = GraphRequest.Create(http.Request.Method, target, headers, null, graphBase);
                     await WriteAsync(http, GraphException.Write(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", bad, context.Time.GetUtcNow()), cancellationToken);
                     return;
                 }
             }
 
-            var request = GraphRequest.Create(http.Request.Method, target, headers, document?.RootElement);
+            var request = GraphRequest.Create(http.Request.Method, target, headers, document?.RootElement, graphBase);
             var fault = context.Faults.Next(target);
             if (fault is not null)
             {

@@ -91,6 +91,9 @@ internal sealed class EntitySchema
     public bool TryGet(string name, out PropertyDef property) => _exact.TryGetValue(name, out property!) || _byName.TryGetValue(name, out property!);
 
     public PropertyDef this[string name] => _exact.TryGetValue(name, out var property) ? property : _byName[name];
+
+    /// <summary>Reads one of this type's properties from a request body, whatever the case the client wrote its name in (as Graph reads bodies).</summary>
+    public bool TryGetValue(JsonElement body, string name, out JsonElement value) => body.TryGetPropertyIgnoringCase(this[name].Name, out value);
 }
 
 /// <summary>Builds an <see cref="EntitySchema"/>: slot 0 is always <c>id</c>.</summary>

@@ -19,26 +19,79 @@ internal static class QueryEngine
 
     public static GraphResponse Entity(GraphRequest request, string graphBase, Entity entity, string contextSet, bool includeType = false, IReadOnlyList<string>? selectOverride = null)
     {
-        RejectUnsupported(request);
+        if (request.IsCount)
+        {
+            // $count names a collection; an entity has none.
+            throw GraphException.NoRoute("$count");
+        }
+
         var select = selectOverride ?? ParseSelect(request, [entity.Schema]);
-        var context = graphBase + "/$metadata#" + contextSet + (selectOverride is null ? SelectSuffix(request) : string.Empty) + "/$entity";
+        var expansion = Expand.Parse(request, [entity.Schema]);
+        var context = graphBase + "/$metadata#" + contextSet + (selectOverride is null ? SelectSuffix(request, expansion) : string.Empty) + "/$entity";
         return GraphResponse.Json(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("@odata.context", context);
-            WriteProperties(w, entity, select, includeType);
+            WriteProperties(w, entity, select, includeType, expansion);
             w.WriteEndObject();
         });
     }
 
-    public static void WriteEntity(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType)
+    public static void WriteEntity(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType) =>
+        WriteEntity(w, entity, select, includeType, expansion: null);
+
+    /// <summary>Writes one entity with its selected properties and, when asked, the expanded navigation.</summary>
+    public static void WriteEntity(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType, Expansion? expansion)
     {
         w.WriteStartObject();
-        WriteProperties(w, entity, select, includeType);
+        WriteProperties(w, entity, select, includeType, expansion);
         w.WriteEndObject();
     }
 
-    private static void WriteProperties(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType)
+    private static void WriteProperties(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType, Expansion? expansion)
+    {
+        WriteProperties(w, entity, select, includeType);
+        if (expansion is not null && Expand.Applies(expansion, entity))
+        {
+            WriteExpansion(w, entity, expansion, expansion.Levels, [entity]);
+        }
+    }
+
+    private static void WriteExpansion(Utf8JsonWriter w, Entity entity, Expansion expansion, int levels, HashSet<Entity> path)
+    {
+        var items = Expand.Items(expansion, entity);
+        if (expansion.Navigation.IsSingle)
+        {
+            // A single-valued navigation without a target is left out, as Graph does for a user without a manager.
+            if (items.Count == 0)
+            {
+                return;
+            }
+
+            var target = items[0];
+            w.WritePropertyName(expansion.Navigation.Name);
+            w.WriteStartObject();
+            WriteProperties(w, target, expansion.Select, includeType: true);
+            if (levels > 1 && path.Add(target) && Expand.Applies(expansion, target))
+            {
+                WriteExpansion(w, target, expansion, levels - 1, path);
+            }
+
+            w.WriteEndObject();
+            return;
+        }
+
+        w.WriteStartArray(expansion.Navigation.Name);
+        foreach (var item in items)
+        {
+            WriteEntity(w, item, expansion.Select, includeType: true);
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes an entity's properties: the default set, or the selected ones (a directory object's id always).</summary>
+    internal static void WriteProperties(Utf8JsonWriter w, Entity entity, IReadOnlyList<string>? select, bool includeType)
     {
         if (includeType)
         {
@@ -70,21 +123,23 @@ internal static class QueryEngine
         }
     }
 
-    private static void WriteProperty(Utf8JsonWriter w, Entity entity, PropertyDef p)
+    internal static void WriteProperty(Utf8JsonWriter w, Entity entity, PropertyDef p)
     {
         w.WritePropertyName(p.Name);
         PropertyValues.Write(w, p.IsWriteOnly ? null : entity.Get(p));
     }
 
-    private static string SelectSuffix(GraphRequest request) =>
-        request.Query.TryGetValue("$select", out var s) && s.Length > 0 ? "(" + s + ")" : string.Empty;
-
-    private static void RejectUnsupported(GraphRequest request)
+    /// <summary>The context URL's projection: <c>(displayName,id)</c>, with the expansion: <c>(id,members(id,displayName))</c>.</summary>
+    private static string SelectSuffix(GraphRequest request, Expansion? expansion)
     {
-        if (request.Query.ContainsKey("$expand"))
+        var select = request.Query.TryGetValue("$select", out var s) && s.Length > 0 ? s : null;
+        return (select, expansion) switch
         {
-            throw GraphException.Unsupported("The emulator does not serve $expand.");
-        }
+            (null, null) => string.Empty,
+            (_, null) => "(" + select + ")",
+            (null, _) => "(" + expansion.ContextSuffix + ")",
+            _ => "(" + select + "," + expansion.ContextSuffix + ")",
+        };
     }
 
     /// <summary>Validates <c>$select</c> against the schemas an item may have.</summary>
@@ -110,10 +165,16 @@ internal static class QueryEngine
     public static GraphResponse Collection<T>(GraphRequest request, string graphBase, IReadOnlyList<T> items, string contextSet, CollectionRules rules, IReadOnlyList<EntitySchema> schemas)
         where T : Entity
     {
-        RejectUnsupported(request);
+        if (request.IsCount)
+        {
+            // GET …/$count: the same collection, counted (one mechanism for every collection route).
+            return Count(request, items, rules, schemas);
+        }
+
         var q = request.Query;
         var advanced = IsAdvanced(request);
         var select = ParseSelect(request, schemas);
+        var expansion = Expand.Parse(request, schemas);
 
         // $filter: one parse per schema, so polymorphic collections filter each type by its own properties.
         Dictionary<EntitySchema, FilterNode?>? filters = null;
@@ -174,6 +235,11 @@ internal static class QueryEngine
             {
                 throw GraphException.Unsupported($"Invalid page size specified: '{topText}'. Must be between 1 and {rules.MaxPageSize} inclusive.");
             }
+        }
+
+        if (expansion is not null && rules.DirectoryObjects)
+        {
+            top = Math.Min(top, Expand.MaxPageSize);
         }
 
         var skip = rules.AllowSkip && q.TryGetValue("$skip", out var skipText) && int.TryParse(skipText, CultureInfo.InvariantCulture, out var sk) ? sk : 0;
@@ -240,7 +306,7 @@ internal static class QueryEngine
             }
         }
 
-        var contextUrl = graphBase + "/$metadata#" + contextSet + SelectSuffix(request);
+        var contextUrl = graphBase + "/$metadata#" + contextSet + SelectSuffix(request, expansion);
         var nextLink = nextToken is null ? null : NextLink(request, graphBase, nextToken);
         return GraphResponse.Json(200, w =>
         {
@@ -259,7 +325,7 @@ internal static class QueryEngine
             w.WriteStartArray("value");
             foreach (var item in page)
             {
-                WriteEntity(w, item, select, rules.Polymorphic);
+                WriteEntity(w, item, select, rules.Polymorphic, expansion);
             }
 
             w.WriteEndArray();
@@ -276,11 +342,13 @@ internal static class QueryEngine
             throw GraphException.BadRequest("$count is not currently supported.");
         }
 
+        var query = new Dictionary<string, string>(request.Query, StringComparer.OrdinalIgnoreCase) { ["$count"] = "true", ["$top"] = "1" };
+        query.Remove("$expand");
         var countRequest = new GraphRequest
         {
             Method = "GET",
             Segments = request.Segments,
-            Query = new Dictionary<string, string>(request.Query, StringComparer.OrdinalIgnoreCase) { ["$count"] = "true", ["$top"] = "1" },
+            Query = query,
             Headers = request.Headers,
         };
         var response = Collection(countRequest, string.Empty, items, string.Empty, rules with { AllowTop = true, SeqOrdered = false }, schemas);

@@ -55,6 +55,21 @@ public sealed class EmulatorState
 
     internal Dictionary<string, AppRegistration> Apps { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>How long a deleted user or group stays restorable (Graph: 30 days), on the emulator's clock.</summary>
+    internal static readonly TimeSpan DeletedItemsRetention = TimeSpan.FromDays(30);
+
+    /// <summary>The order of changes since the tenant was built, for delta queries.</summary>
+    internal ChangeClock Changes { get; } = new();
+
+    /// <summary>Soft-deleted users and groups by id (directory/deletedItems).</summary>
+    internal Dictionary<string, DirectoryObject> DeletedItems { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The same, in the order they were deleted (so the oldest expire first).</summary>
+    internal List<DirectoryObject> DeletedOrder { get; } = [];
+
+    /// <summary>Users and groups deleted for good since the tenant was built, for delta queries.</summary>
+    internal List<Tombstone> Tombstones { get; } = [];
+
     /// <summary>How many users the tenant has.</summary>
     public int UserCount
     {
@@ -363,17 +378,174 @@ public sealed class EmulatorState
         user.Set("signInSessionsValidFromDateTime", Time.GetUtcNow());
     }
 
+    /// <summary>Starts recording changes for delta queries: what exists now is the tenant's starting state.</summary>
+    internal void StartTracking()
+    {
+        lock (Sync)
+        {
+            Changes.Start();
+        }
+    }
+
     internal void AddUserLocked(UserObject user)
     {
         Objects.Add(user.Id, user);
         UsersByUpn.Add(user.UserPrincipalName, user);
         Users.Add(user);
+        Join(user);
     }
 
     internal void AddGroupLocked(GroupObject group)
     {
         Objects.Add(group.Id, group);
         Groups.Add(group);
+        Join(group);
+    }
+
+    private void Join(Entity entity)
+    {
+        entity.Clock = Changes;
+        entity.CreatedTick = Changes.IsRunning ? Changes.Tick() : 0;
+    }
+
+    /// <summary>
+    /// Deletes as Graph does: a user or a Microsoft 365 group moves to the deleted items (restorable for
+    /// <see cref="DeletedItemsRetention"/>); a security group or a role is deleted for good. Either way it
+    /// leaves every membership, ownership and list.
+    /// </summary>
+    internal void DeleteObjectLocked(DirectoryObject target)
+    {
+        var restorable = target switch
+        {
+            UserObject => true,
+            GroupObject g => g.Get("groupTypes") is string[] types && types.Contains("Unified", StringComparer.OrdinalIgnoreCase),
+            _ => false,
+        };
+        if (!restorable)
+        {
+            var ownerOf = Groups.Where(g => g.Owners.Contains(target)).ToList();
+            RemoveObjectLocked(target);
+            ownerOf.ForEach(g => g.Owners.Remove(target));
+            AddTombstone(target);
+            return;
+        }
+
+        var now = Time.GetUtcNow();
+        var record = new DeletedRecord
+        {
+            Tick = Changes.Tick(),
+            DeletedAt = now,
+            UserPrincipalName = (target as UserObject)?.UserPrincipalName,
+            MemberOf = [.. target.MemberOf.OrderBy(m => m.Seq)],
+            OwnerOf = [.. Groups.Where(g => g.Owners.Contains(target))],
+            Members = target is GroupObject group ? [.. group.Members] : [],
+            Owners = target is GroupObject owned ? [.. owned.Owners] : [],
+        };
+        RemoveObjectLocked(target);
+        record.OwnerOf.ForEach(g => g.Owners.Remove(target));
+        target.Set("deletedDateTime", now);
+        if (target is UserObject user)
+        {
+            // Graph frees the name while the user is deleted: the object id (without hyphens) goes in front of it.
+            user.Set("userPrincipalName", Guid.Parse(user.Id).ToString("N") + record.UserPrincipalName);
+        }
+
+        target.Deleted = record;
+        DeletedItems.Add(target.Id, target);
+        DeletedOrder.Add(target);
+    }
+
+    /// <summary>Brings a deleted user or group back with its id, its memberships and ownerships (where the other side still exists) and a user's licences; null, or why it cannot.</summary>
+    internal string? RestoreLocked(DirectoryObject target)
+    {
+        var record = target.Deleted!;
+        if (target is UserObject user)
+        {
+            if (UsersByUpn.ContainsKey(record.UserPrincipalName!))
+            {
+                return "Another object with the same value for property userPrincipalName already exists.";
+            }
+
+            user.Set("userPrincipalName", record.UserPrincipalName);
+            Objects.Add(user.Id, user);
+            UsersByUpn.Add(user.UserPrincipalName, user);
+            Users.Insert(SeqOrder.IndexOf(Users, user.Seq), user);
+            foreach (var license in user.Licenses)
+            {
+                var sku = FindSkuBySkuId(license?["skuId"]?.GetValue<string>());
+                sku?.Set("consumedUnits", (int)sku.Get("consumedUnits")! + 1);
+            }
+
+            if (RiskyUsers.TryGetValue(user.Id, out var risky))
+            {
+                risky.Entity.Set("isDeleted", PropertyValues.Box(false));
+            }
+        }
+        else if (target is GroupObject group)
+        {
+            Objects.Add(group.Id, group);
+            Groups.Insert(SeqOrder.IndexOf(Groups, group.Seq), group);
+            foreach (var member in record.Members.Where(IsActive))
+            {
+                group.AddMember(member);
+            }
+
+            group.Owners.AddRange(record.Owners.Where(IsActive).Where(o => !group.Owners.Contains(o)));
+        }
+
+        foreach (var parent in record.MemberOf.Where(IsActive))
+        {
+            switch (parent)
+            {
+                case GroupObject g:
+                    g.AddMember(target);
+                    break;
+                case RoleObject r when !r.Members.Contains(target):
+                    r.Members.Add(target);
+                    target.MemberOf.Add(r);
+                    break;
+            }
+        }
+
+        foreach (var owned in record.OwnerOf.Where(IsActive).Where(g => !g.Owners.Contains(target)))
+        {
+            owned.Owners.Add(target);
+        }
+
+        target.Set("deletedDateTime", null);
+        target.Deleted = null;
+        target.CreatedTick = Changes.Tick();
+        DeletedItems.Remove(target.Id);
+        DeletedOrder.Remove(target);
+        return null;
+    }
+
+    /// <summary>Deletes an item of the deleted items for good.</summary>
+    internal void PurgeLocked(DirectoryObject target)
+    {
+        DeletedItems.Remove(target.Id);
+        DeletedOrder.Remove(target);
+        target.Deleted = null;
+        AddTombstone(target);
+    }
+
+    /// <summary>Deletes for good what has been in the deleted items longer than <see cref="DeletedItemsRetention"/>.</summary>
+    internal void PurgeExpiredLocked(DateTimeOffset now)
+    {
+        while (DeletedOrder.Count > 0 && DeletedOrder[0].Deleted!.DeletedAt + DeletedItemsRetention <= now)
+        {
+            PurgeLocked(DeletedOrder[0]);
+        }
+    }
+
+    private bool IsActive(DirectoryObject o) => Objects.TryGetValue(o.Id, out var current) && ReferenceEquals(current, o);
+
+    private void AddTombstone(DirectoryObject target)
+    {
+        if (target is UserObject or GroupObject && Changes.IsRunning)
+        {
+            Tombstones.Add(new Tombstone(target.Id, target.Schema, target.Seq, Changes.Tick()));
+        }
     }
 
     internal void RemoveObjectLocked(DirectoryObject target)

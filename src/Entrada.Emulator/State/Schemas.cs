@@ -81,6 +81,7 @@ internal static class Schemas
         .Add("securityIdentifier", readOnly: true)
         .Add("theme")
         .Add("visibility")
+        .Add("uniqueName", filter: F.Value)
         .Add("onPremisesProvisioningErrors", K.Json, readOnly: true)
         .Add("serviceProvisioningErrors", K.Json, readOnly: true)
         .Add("onPremisesDomainName", readOnly: true)

@@ -225,6 +225,12 @@ internal sealed class TenantGenerator
                 group.Set("hasMembersWithLicenseErrors", PropertyValues.Box(true));
             }
 
+            if (g == 1)
+            {
+                // A licence assigned to a group, so that assignedLicenses queries on groups find one (group-based licensing itself is not modelled).
+                group.Set("assignedLicenses", new JsonArray(new JsonObject { ["disabledPlans"] = new JsonArray("9f431833-0334-42de-a7dc-70aa40db46db"), ["skuId"] = E5SkuId }));
+            }
+
             state.AddGroupLocked(group);
         }
 

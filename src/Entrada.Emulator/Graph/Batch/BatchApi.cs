@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Entrada.Emulator.OData;
 
 namespace Entrada.Emulator.Graph.Batch;
 
@@ -16,7 +17,7 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
             return GraphException.Write(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.", outer, now);
         }
 
-        if (outer.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetProperty("requests", out var requests) || requests.ValueKind != JsonValueKind.Array)
+        if (outer.Body is not { ValueKind: JsonValueKind.Object } body || !body.TryGetPropertyIgnoringCase("requests", out var requests) || requests.ValueKind != JsonValueKind.Array)
         {
             return GraphException.Write(400, "BadRequest", "Invalid batch payload format.", outer, now);
         }
@@ -30,8 +31,8 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var element in requests.EnumerateArray())
         {
-            var id = element.TryGetProperty("id", out var i) ? i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText() : null;
-            if (string.IsNullOrEmpty(id) || !element.TryGetProperty("method", out _) || !element.TryGetProperty("url", out _))
+            var id = element.TryGetPropertyIgnoringCase("id", out var i) ? i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText() : null;
+            if (string.IsNullOrEmpty(id) || !element.TryGetPropertyIgnoringCase("method", out _) || !element.TryGetPropertyIgnoringCase("url", out _))
             {
                 return GraphException.Write(400, "BadRequest", "Invalid batch payload format: every request needs 'id', 'method' and 'url'.", outer, now);
             }
@@ -69,7 +70,7 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
             var element = byId[id];
             GraphResponse response;
             var failed = false;
-            if (element.TryGetProperty("dependsOn", out var dependsOn) && dependsOn.ValueKind == JsonValueKind.Array)
+            if (element.TryGetPropertyIgnoringCase("dependsOn", out var dependsOn) && dependsOn.ValueKind == JsonValueKind.Array)
             {
                 foreach (var dependency in dependsOn.EnumerateArray().Select(d => d.GetString() ?? string.Empty))
                 {
@@ -143,8 +144,8 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
 
     private GraphResponse RunOne(GraphRequest outer, JsonElement element)
     {
-        var method = element.GetProperty("method").GetString() ?? "GET";
-        var url = element.GetProperty("url").GetString() ?? string.Empty;
+        var method = element.GetPropertyIgnoringCase("method").GetString() ?? "GET";
+        var url = element.GetPropertyIgnoringCase("url").GetString() ?? string.Empty;
         var v1 = url.IndexOf("/v1.0/", StringComparison.OrdinalIgnoreCase);
         if (url.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && v1 >= 0)
         {
@@ -152,7 +153,7 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
         }
 
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (element.TryGetProperty("headers", out var h) && h.ValueKind == JsonValueKind.Object)
+        if (element.TryGetPropertyIgnoringCase("headers", out var h) && h.ValueKind == JsonValueKind.Object)
         {
             foreach (var header in h.EnumerateObject())
             {
@@ -160,8 +161,8 @@ internal sealed class BatchApi(GraphApi graph, TimeProvider time)
             }
         }
 
-        JsonElement? body = element.TryGetProperty("body", out var b) && b.ValueKind != JsonValueKind.Null ? b : null;
-        var request = GraphRequest.Create(method, url.StartsWith('/') ? url : "/" + url, headers, body);
+        JsonElement? body = element.TryGetPropertyIgnoringCase("body", out var b) && b.ValueKind != JsonValueKind.Null ? b : null;
+        var request = GraphRequest.Create(method, url.StartsWith('/') ? url : "/" + url, headers, body, outer.GraphBase);
         request.Token = outer.Token;
         if (body is not null && !headers.ContainsKey("Content-Type"))
         {
