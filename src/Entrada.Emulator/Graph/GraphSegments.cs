@@ -26,7 +26,7 @@ internal static class GraphSegments
         "members", "transitiveMembers", "owners", "memberOf", "transitiveMemberOf", "licenseDetails",
         "revokeSignInSessions", "assignLicense", "checkMemberGroups", "getMemberGroups", "checkMemberObjects",
         "getMemberObjects", "getByIds", "validateProperties", "changePassword", "scopedMembers",
-        "manager", "directReports", "ownedObjects", "ownedDevices", "registeredDevices",
+        "manager", "directReports", "ownedObjects", "ownedDevices", "registeredDevices", "registeredOwners", "registeredUsers",
         "delta", "directory", "deletedItems", "restore",
         // Identity Protection and security.
         "identityProtection", "riskyUsers", "history", "confirmCompromised", "dismiss", "riskDetections",

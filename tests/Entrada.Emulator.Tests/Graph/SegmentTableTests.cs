@@ -20,9 +20,21 @@ public sealed partial class SegmentTableTests
     [GeneratedRegex(@"\b(?:\w+\[[^\]]+\]|sub|segment)\s*(?:==|is)\s*((?:""[^""]+""(?:\s+or\s+)?)+)")]
     private static partial Regex SegmentComparison();
 
-    // "checkMemberGroups" or "checkMemberObjects" => …   (arms of a switch on a segment)
+    // "checkMemberGroups" or "checkMemberObjects" => …   (arms of a switch expression)
     [GeneratedRegex(@"^\s*((?:""[^""]+""(?:\s+or\s+)?)+)\s*=>")]
     private static partial Regex SwitchArm();
+
+    // switch (s[0])   (a switch statement: its case labels)
+    [GeneratedRegex(@"\bswitch\s*\((?<subject>[^)]+)\)")]
+    private static partial Regex StatementSubject();
+
+    // function switch   (a switch expression: its arms)
+    [GeneratedRegex(@"(?<subject>[\w\[\]\^.]+)\s+switch\b")]
+    private static partial Regex ExpressionSubject();
+
+    // What a switch on a path segment switches on: an element of a segment array, or a variable holding one.
+    [GeneratedRegex(@"^(?:\w+\[[^\]]+\]|sub|segment|function|cast|action|relationship|navigation)$")]
+    private static partial Regex SegmentSubject();
 
     [GeneratedRegex(@"""([^""]+)""")]
     private static partial Regex Literal();
@@ -41,16 +53,42 @@ public sealed partial class SegmentTableTests
         return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("The repository root (Entrada.slnx) is not above the test binaries."), "src", "Entrada.Emulator", "Graph");
     }
 
-    /// <summary>Every literal a route compares a path segment with, by file and line.</summary>
+    /// <summary>
+    /// Every literal a route compares a path segment with, by file and line: case labels and switch arms of a
+    /// switch on a segment (<c>switch (s[0])</c>, <c>sub switch</c>), and comparisons of a segment
+    /// (<c>s[1] == "…"</c>, <c>rest[0] is "…" or "…"</c>). HTTP methods are not segments.
+    /// </summary>
     private static List<(string Literal, string Where)> RouteLiterals()
     {
         var found = new List<(string, string)>();
         foreach (var file in Directory.EnumerateFiles(RoutesFolder(), "*.cs", SearchOption.AllDirectories))
         {
             var lines = File.ReadAllLines(file);
+            bool cases = false, arms = false;
             for (var i = 0; i < lines.Length; i++)
             {
-                foreach (var pattern in new[] { CaseLabel(), SegmentComparison(), SwitchArm() })
+                if (StatementSubject().Match(lines[i]) is { Success: true } statement)
+                {
+                    cases = SegmentSubject().IsMatch(statement.Groups["subject"].Value.Trim());
+                }
+
+                if (ExpressionSubject().Match(lines[i]) is { Success: true } expression)
+                {
+                    arms = SegmentSubject().IsMatch(expression.Groups["subject"].Value.Trim());
+                }
+
+                var patterns = new List<Regex> { SegmentComparison() };
+                if (cases)
+                {
+                    patterns.Add(CaseLabel());
+                }
+
+                if (arms)
+                {
+                    patterns.Add(SwitchArm());
+                }
+
+                foreach (var pattern in patterns)
                 {
                     foreach (Match match in pattern.Matches(lines[i]))
                     {
