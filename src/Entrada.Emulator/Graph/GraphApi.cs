@@ -81,15 +81,41 @@ internal sealed partial class GraphApi(EmulatorContext context)
         {
             lock (State.Sync)
             {
-                _current = request;
-                try
+                using var current = new CurrentRequest(this, request);
+                State.PurgeExpiredLocked(now);
+                if (request.IsCount && request.Method != "GET")
                 {
-                    return RunLocked(request, now);
+                    throw MethodNotAllowed();
                 }
-                finally
+
+                ResolveAlternateKeys(request);
+                var route = Route(request);
+                if (!GraphPermissions.IsAllowed(route.Operation, request.Token!.Permissions))
                 {
-                    _current = null;
+                    return GraphException.Write(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", request, now);
                 }
+
+                var cost = AdjustCost(request, route.Cost);
+                var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, route.IsIdentityProtection);
+                if (!decision.Allowed)
+                {
+                    return Throttled(request, now, decision, route.IsIdentityProtection);
+                }
+
+                var response = route.Run();
+                if (request.IsCount && response.Status == 200 && response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
+                {
+                    // A route that answers an object, not a collection: there is nothing to count.
+                    throw GraphException.NoRoute("$count");
+                }
+
+                response.Headers["x-ms-resource-unit"] = cost.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                if (decision.UsedFraction >= 0.8)
+                {
+                    response.Headers["x-ms-throttle-limit-percentage"] = ThrottleGate.FormatPercentage(decision.UsedFraction);
+                }
+
+                return response;
             }
         }
         catch (GraphException e)
@@ -98,42 +124,18 @@ internal sealed partial class GraphApi(EmulatorContext context)
         }
     }
 
-    private GraphResponse RunLocked(GraphRequest request, DateTimeOffset now)
+    /// <summary>Makes a request the current one (for <see cref="Base"/>) while its route runs under the state lock.</summary>
+    private readonly ref struct CurrentRequest
     {
-        State.PurgeExpiredLocked(now);
-        if (request.IsCount && request.Method != "GET")
+        private readonly GraphApi _api;
+
+        public CurrentRequest(GraphApi api, GraphRequest request)
         {
-            throw MethodNotAllowed();
+            _api = api;
+            api._current = request;
         }
 
-        ResolveAlternateKeys(request);
-        var route = Route(request);
-        if (!GraphPermissions.IsAllowed(route.Operation, request.Token!.Permissions))
-        {
-            return GraphException.Write(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.", request, now);
-        }
-
-        var cost = AdjustCost(request, route.Cost);
-        var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, route.IsIdentityProtection);
-        if (!decision.Allowed)
-        {
-            return Throttled(request, now, decision, route.IsIdentityProtection);
-        }
-
-        var response = route.Run();
-        if (request.IsCount && response.Status == 200 && response.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true)
-        {
-            // A route that answers an object, not a collection: there is nothing to count.
-            throw GraphException.NoRoute("$count");
-        }
-
-        response.Headers["x-ms-resource-unit"] = cost.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (decision.UsedFraction >= 0.8)
-        {
-            response.Headers["x-ms-throttle-limit-percentage"] = ThrottleGate.FormatPercentage(decision.UsedFraction);
-        }
-
-        return response;
+        public void Dispose() => _api._current = null;
     }
 
     private static int AdjustCost(GraphRequest request, int cost)
