@@ -39,7 +39,7 @@ internal sealed partial class GraphApi
             case "policies" when s.Length == 4:
                 return method switch
                 {
-                    "GET" => new GraphRoute(GraphOperation.ConditionalAccessPoliciesRead, () => QueryEngine.Entity(request, Base, FindPolicy(s[3]), PoliciesSet)),
+                    "GET" => new GraphRoute(GraphOperation.ConditionalAccessPoliciesRead, () => WithTip(request, QueryEngine.Entity(request, Base, FindPolicy(s[3]), PoliciesSet))),
                     "PATCH" => new GraphRoute(GraphOperation.ConditionalAccessPoliciesWrite, () => UpdatePolicy(request, FindPolicy(s[3])), IsWrite: true),
                     "DELETE" => new GraphRoute(GraphOperation.ConditionalAccessPoliciesWrite, () =>
                     {
@@ -104,6 +104,7 @@ internal sealed partial class GraphApi
         policy.Set("state", "disabled");
         policy.Set("createdDateTime", now);
         ApplyProperties(policy, body);
+        NormalisePolicy(policy);
         State.ConditionalAccessPolicies.Add(policy);
         return Created(QueryEngine.Entity(new GraphRequest { Method = "GET", Segments = request.Segments, Query = [], Headers = request.Headers }, Base, policy, PoliciesSet));
     }
@@ -113,8 +114,53 @@ internal sealed partial class GraphApi
         var body = RequireBody(request);
         CheckPolicyState(body);
         ApplyProperties(policy, body);
+        NormalisePolicy(policy);
         policy.Set("modifiedDateTime", Now);
         return GraphResponse.NoContent();
+    }
+
+    /// <summary>Graph's tip on a policy read without <c>$select</c>, as the documented answer carries it.</summary>
+    private static GraphResponse WithTip(GraphRequest request, GraphResponse response)
+    {
+        if (request.Query.ContainsKey("$select"))
+        {
+            return response;
+        }
+
+        var root = JsonNode.Parse(response.Body!)!.AsObject();
+        root["@microsoft.graph.tips"] = "Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET identity/conditionalAccess/policies('<guid>')?$select=conditions,createdDateTime";
+        return GraphResponse.Json(response.Status, w => root.WriteTo(w));
+    }
+
+    /// <summary>A policy as Graph keeps it: every condition and control present, the absent ones empty or null.</summary>
+    private static void NormalisePolicy(Entity policy)
+    {
+        static void Defaults(JsonObject target, string[] arrays, string[] nulls)
+        {
+            foreach (var name in arrays)
+            {
+                target[name] ??= new JsonArray();
+            }
+
+            foreach (var name in nulls.Where(n => !target.ContainsKey(n)))
+            {
+                target[name] = null;
+            }
+        }
+
+        var conditions = policy.Get("conditions") as JsonObject ?? [];
+        Defaults(conditions, ["userRiskLevels", "signInRiskLevels", "clientAppTypes", "servicePrincipalRiskLevels"], ["insiderRiskLevels", "platforms", "locations", "devices", "clientApplications"]);
+        var applications = conditions["applications"] as JsonObject ?? [];
+        Defaults(applications, ["includeApplications", "excludeApplications", "includeUserActions", "includeAuthenticationContextClassReferences"], ["applicationFilter"]);
+        conditions["applications"] = applications;
+        var users = conditions["users"] as JsonObject ?? [];
+        Defaults(users, ["includeUsers", "excludeUsers", "includeGroups", "excludeGroups", "includeRoles", "excludeRoles"], ["includeGuestsOrExternalUsers", "excludeGuestsOrExternalUsers"]);
+        conditions["users"] = users;
+        policy.Set("conditions", conditions);
+        if (policy.Get("grantControls") is JsonObject grant)
+        {
+            Defaults(grant, ["builtInControls", "customAuthenticationFactors", "termsOfUse"], ["operator", "authenticationStrength"]);
+        }
     }
 
     private GraphResponse CreateNamedLocation(GraphRequest request)

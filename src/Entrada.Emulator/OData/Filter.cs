@@ -341,7 +341,9 @@ internal sealed class FilterParser
                 continue;
             }
 
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or ',' or ':'))
+            // A date-time literal (2019-09-01T00:00:00Z) keeps its colons; elsewhere ':' ends a token (any(c: …)).
+            var numeric = char.IsAsciiDigit(c);
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && (text[i] is not ('(' or ')' or ',' or ':') || (numeric && text[i] == ':')))
             {
                 if (text[i] == '\'')
                 {
