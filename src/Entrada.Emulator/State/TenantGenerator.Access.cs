@@ -43,7 +43,9 @@ internal sealed partial class TenantGenerator
         return new Guid(bytes).ToString();
     }
 
-    internal void AddAccess(EmulatorState state)
+    /// <param name="state">The tenant.</param>
+    /// <param name="extraAdministrators">Make two more users Global Administrators (a generated tenant; a seed file's roles are as written).</param>
+    internal void AddAccess(EmulatorState state, bool extraAdministrators = true)
     {
         var epoch = _epoch;
         foreach (var (id, name, description, actions) in BuiltInRoles)
@@ -65,7 +67,7 @@ internal sealed partial class TenantGenerator
             }
         }
 
-        foreach (var index in new[] { 3, 4 })
+        foreach (var index in extraAdministrators ? [3, 4] : Array.Empty<int>())
         {
             if (index < state.Users.Count && state.FindRoleAssignmentLocked(GlobalAdministratorId, state.Users[index].Id, "/") is null)
             {
