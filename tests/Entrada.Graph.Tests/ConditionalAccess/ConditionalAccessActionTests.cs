@@ -112,6 +112,19 @@ public sealed class ConditionalAccessActionTests(GraphFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task AddRanges_ThrottledOnce_WaitsAsGraphAsks_AndAddsTheRange()
+    {
+        var id = await NewIpLocationAsync("192.0.2.30/32");
+        await fixture.InjectAsync(429, 1, "/namedLocations/" + id, retryAfterSeconds: 1);
+        var waits = new List<string>();
+
+        await fixture.RunAsync("named-locations.add-ranges", Conn, new { id, ranges = new[] { "192.0.2.31/32" } }, progress: new SynchronousProgress(p => { if (p.Message is { } m) { waits.Add(m); } }));
+
+        waits.ShouldContain(m => m.Contains("429", StringComparison.Ordinal) || m.Contains("throttl", StringComparison.Ordinal));
+        Location(id).Ranges.ShouldBe(["192.0.2.30/32", "192.0.2.31/32"]);
+    }
+
+    [Fact]
     public async Task RemoveRanges_RemovesThePresentOne_ReportsTheAbsentOne()
     {
         var id = await NewIpLocationAsync("192.0.2.1/32", "192.0.2.2/32");

@@ -141,6 +141,18 @@ public sealed class RoleActionTests(GraphFixture fixture) : IClassFixture<GraphF
         Assignments.ShouldContain(a => a.Id == id);
     }
 
+    [Fact]
+    public async Task AssignmentsList_ThrottledOnce_WaitsAsGraphAsks_AndSucceeds()
+    {
+        await fixture.InjectAsync(429, 1, "/roleAssignments", retryAfterSeconds: 1);
+        var waits = new List<string>();
+
+        var run = await fixture.RunAsync("roles.assignments.list", Conn, new { roleDefinitionId = GlobalAdministrator }, progress: new SynchronousProgress(p => { if (p.Message is { } m) { waits.Add(m); } }));
+
+        waits.ShouldContain(m => m.Contains("429", StringComparison.Ordinal) || m.Contains("throttl", StringComparison.Ordinal));
+        run.Items.Count.ShouldBe(Assignments.Count(a => a.RoleDefinitionId == GlobalAdministrator));
+    }
+
     [Theory]
     [InlineData("roles.assignments.remove", "{\"ids\":[\"not an id\"]}", "ids[0]")]
     [InlineData("roles.assignments.remove", "{\"ids\":[]}", "ids")]
