@@ -1,9 +1,11 @@
 using Entrada.Core.Actions;
 using Entrada.Graph.Alerts;
+using Entrada.Graph.ConditionalAccess;
 using Entrada.Graph.Groups;
 using Entrada.Graph.Licenses;
 using Entrada.Graph.Raw;
 using Entrada.Graph.RiskyUsers;
+using Entrada.Graph.Roles;
 using Entrada.Graph.Tenant;
 using Entrada.Graph.Users;
 
@@ -53,6 +55,19 @@ internal static class GraphActions
             .Add<GetOrganizationAction>()
             .Add<ListDirectoryRolesAction>()
             .Add<ListDirectoryRoleMembersAction>()
-            .Add<GraphRequestAction>();
+            .Add<GraphRequestAction>()
+            .Add<ListRoleDefinitionsAction>()
+            .Add<ListRoleAssignmentsAction>()
+            .Add<AddRoleAssignmentAction>()
+            .Add<RemoveRoleAssignmentsAction>()
+            .Add<ListPoliciesAction>()
+            .Add<GetPolicyAction>()
+            .Add<ListNamedLocationsAction>()
+            .Add<GetNamedLocationAction>()
+            .Add<CreateNamedLocationAction>()
+            .Add<UpdateNamedLocationAction>()
+            .Add<DeleteNamedLocationAction>()
+            .Add<AddRangesAction>()
+            .Add<RemoveRangesAction>();
     }
 }

@@ -155,6 +155,7 @@ internal sealed partial class GraphApi
 
                 role.Members.Add(target);
                 target.MemberOf.Add(role);
+                State.SyncRoleMemberLocked(role, target, added: true);
                 return GraphResponse.NoContent();
             }, IsWrite: true) : throw MethodNotAllowed();
         }
@@ -171,6 +172,7 @@ internal sealed partial class GraphApi
                 }
 
                 target.MemberOf.Remove(role);
+                State.SyncRoleMemberLocked(role, target, added: false);
                 return GraphResponse.NoContent();
             }, IsWrite: true) : throw MethodNotAllowed();
         }

@@ -253,6 +253,10 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 return RiskyUserRoutes(request, s);
             case "security" when s.Length >= 2 && s[1] == "alerts_v2":
                 return AlertRoutes(request, s);
+            case "roleManagement" when s.Length >= 3 && s[1] == "directory":
+                return RoleManagementRoutes(request, s);
+            case "identity" when s.Length >= 3 && s[1] == "conditionalAccess":
+                return ConditionalAccessRoutes(request, s);
             default:
                 throw GraphException.NoRoute(s[0]);
         }

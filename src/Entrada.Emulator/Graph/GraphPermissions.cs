@@ -32,6 +32,14 @@ internal enum GraphOperation
     AlertsWrite,
     Me,
     MeUpdate,
+    RoleDefinitionsRead,
+    RoleDefinitionsWrite,
+    RoleAssignmentsRead,
+    RoleAssignmentsWrite,
+    ConditionalAccessPoliciesRead,
+    ConditionalAccessPoliciesWrite,
+    NamedLocationsRead,
+    NamedLocationsWrite,
 }
 
 /// <summary>
@@ -73,6 +81,14 @@ internal static class GraphPermissions
         [GraphOperation.AlertsWrite] = ["SecurityAlert.ReadWrite.All"],
         [GraphOperation.MeUpdate] = ["User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"],
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.RoleDefinitionsRead] = ["RoleManagement.Read.Directory", "RoleManagement.Read.All", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All"],
+        [GraphOperation.RoleDefinitionsWrite] = ["RoleManagement.ReadWrite.Directory"],
+        [GraphOperation.RoleAssignmentsRead] = ["RoleManagement.Read.Directory", "RoleManagement.Read.All", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All"],
+        [GraphOperation.RoleAssignmentsWrite] = ["RoleManagement.ReadWrite.Directory"],
+        [GraphOperation.ConditionalAccessPoliciesRead] = ["Policy.Read.All"],
+        [GraphOperation.ConditionalAccessPoliciesWrite] = ["Policy.ReadWrite.ConditionalAccess"],
+        [GraphOperation.NamedLocationsRead] = ["Policy.Read.All"],
+        [GraphOperation.NamedLocationsWrite] = ["Policy.ReadWrite.ConditionalAccess"],
     };
 
     /// <summary>Every application permission Entrada's actions ask for: what the <c>demo</c> app is granted.</summary>
@@ -82,6 +98,7 @@ internal static class GraphPermissions
         "Directory.Read.All", "GroupMember.Read.All", "Group.Create", "Group.ReadWrite.All", "GroupMember.ReadWrite.All",
         "IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All",
         "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
+        "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess",
     ];
 
     /// <summary>OpenID Connect scopes and <c>User.Read</c>, which any user may consent to.</summary>

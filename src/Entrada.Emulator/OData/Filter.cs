@@ -109,6 +109,15 @@ internal sealed class FilterParser
         }
 
         var token = Next();
+        if (Peek == "(" && token.Equals("isof", StringComparison.OrdinalIgnoreCase))
+        {
+            // isof('microsoft.graph.ipNamedLocation'): the item's own type, in a polymorphic collection.
+            Expect("(");
+            var type = ParseLiteral() as string ?? throw Invalid("isof expects a quoted type name.");
+            Expect(")");
+            return new IsOf(type.TrimStart('#'));
+        }
+
         if (Peek == "(" && token.ToLowerInvariant() is "startswith" or "endswith" or "contains")
         {
             var function = token.ToLowerInvariant();
@@ -202,6 +211,17 @@ internal sealed class FilterParser
     private PathRef ParsePathText(string text, FilterSupport needed)
     {
         var segments = text.Split('/');
+        if (segments.Length > 1 && segments[0].StartsWith("microsoft.graph.", StringComparison.Ordinal))
+        {
+            // A type cast (microsoft.graph.countryNamedLocation/countriesAndRegions): it applies to items of that type only.
+            if (!segments[0].Equals(_context.Schema.TypeName, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid($"The type cast '{segments[0]}' does not apply to type '{_context.Schema.TypeName}'.");
+            }
+
+            segments = segments[1..];
+        }
+
         if (_lambdaVar is not null && segments[0] == _lambdaVar)
         {
             return new PathRef(null, segments[1..]);
@@ -321,7 +341,9 @@ internal sealed class FilterParser
                 continue;
             }
 
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or ',' or ':'))
+            // A date-time literal (2019-09-01T00:00:00Z) keeps its colons; elsewhere ':' ends a token (any(c: …)).
+            var numeric = char.IsAsciiDigit(c);
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && (text[i] is not ('(' or ')' or ',' or ':') || (numeric && text[i] == ':')))
             {
                 if (text[i] == '\'')
                 {
@@ -454,6 +476,11 @@ internal sealed class FilterParser
     {
         public override bool Evaluate(Entity entity, object? lambdaValue) =>
             isAnd ? left.Evaluate(entity, lambdaValue) && right.Evaluate(entity, lambdaValue) : left.Evaluate(entity, lambdaValue) || right.Evaluate(entity, lambdaValue);
+    }
+
+    private sealed class IsOf(string typeName) : FilterNode
+    {
+        public override bool Evaluate(Entity entity, object? lambdaValue) => entity.Schema.TypeName.Equals(typeName, StringComparison.OrdinalIgnoreCase);
     }
 
     private sealed class Not(FilterNode inner) : FilterNode

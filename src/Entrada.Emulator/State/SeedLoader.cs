@@ -104,6 +104,7 @@ internal static class SeedLoader
             generator.AddRoles(state);
         }
 
+        generator.AddAccess(state, extraAdministrators: false);
         generator.AddAlerts(state);
         if (root.TryGetProperty("apps", out var apps))
         {

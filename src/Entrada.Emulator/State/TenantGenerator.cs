@@ -7,7 +7,7 @@ using Entrada.Emulator.OData;
 namespace Entrada.Emulator.State;
 
 /// <summary>Builds a tenant deterministically from a user and group count (same counts, same tenant).</summary>
-internal sealed class TenantGenerator
+internal sealed partial class TenantGenerator
 {
     private static readonly string[] FirstNames =
     [
@@ -61,6 +61,7 @@ internal sealed class TenantGenerator
         generator.AddUsers(state, users);
         generator.AddGroups(state, groups);
         generator.AddRoles(state);
+        generator.AddAccess(state);
         AddRisk(state);
         generator.AddAlerts(state);
         generator.AddDefaultApps(state);

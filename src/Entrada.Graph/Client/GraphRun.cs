@@ -180,7 +180,8 @@ internal sealed class GraphRun
     public static JsonNode? BodyOf(RequestInformation request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Content is not { } content)
+        // Some of the SDK's request builders give a DELETE an empty content stream: no body either.
+        if (request.Content is not { } content || (content.CanSeek && content.Length == 0))
         {
             return null;
         }

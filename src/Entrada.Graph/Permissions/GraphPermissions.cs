@@ -91,4 +91,27 @@ internal static class GraphPermissions
     /// RoleManagement.Read.Directory as least privileged; Directory.Read.All also does.
     /// </summary>
     public static PermissionRequirement DirectoryRolesRead { get; } = PermissionRequirement.Of("RoleManagement.Read.Directory", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All");
+
+    /// <summary>
+    /// GET /roleManagement/directory/roleDefinitions and roleAssignments. Microsoft's
+    /// rbacapplication-list-roleassignments page names RoleManagement.Read.Directory as least
+    /// privileged for the directory provider; the broader ones also do.
+    /// </summary>
+    public static PermissionRequirement RoleManagementRead { get; } = PermissionRequirement.Of("RoleManagement.Read.Directory", "RoleManagement.Read.All", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All");
+
+    /// <summary>POST and DELETE /roleManagement/directory/roleAssignments: RoleManagement.ReadWrite.Directory alone (no higher one).</summary>
+    public static PermissionRequirement RoleManagementWrite { get; } = PermissionRequirement.Of("RoleManagement.ReadWrite.Directory");
+
+    /// <summary>GET /identity/conditionalAccess/policies and namedLocations: Policy.Read.All (no higher one named).</summary>
+    public static PermissionRequirement ConditionalAccessRead { get; } = PermissionRequirement.Of("Policy.Read.All");
+
+    /// <summary>
+    /// POST, PATCH and DELETE /identity/conditionalAccess/namedLocations: Microsoft's pages name
+    /// Policy.Read.All and Policy.ReadWrite.ConditionalAccess together.
+    /// </summary>
+    public static PermissionRequirement NamedLocationsWrite { get; } =
+        PermissionRequirement.Of("Policy.ReadWrite.ConditionalAccess") with
+        {
+            AlsoRequired = [PermissionRequirement.Of("Policy.Read.All")],
+        };
 }
