@@ -32,6 +32,16 @@ internal enum GraphOperation
     AlertsWrite,
     Me,
     MeUpdate,
+    AuthMethodsRead,
+    AuthMethodsWrite,
+    TapRead,
+    TapWrite,
+    MeAuthMethodsRead,
+    MeAuthMethodsWrite,
+    SignInsRead,
+    DirectoryAuditsRead,
+    RiskDetectionsRead,
+    InvitationsCreate,
 }
 
 /// <summary>
@@ -72,6 +82,16 @@ internal static class GraphPermissions
         [GraphOperation.AlertsRead] = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"],
         [GraphOperation.AlertsWrite] = ["SecurityAlert.ReadWrite.All"],
         [GraphOperation.MeUpdate] = ["User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.AuthMethodsRead] = ["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.AuthMethodsWrite] = ["UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.TapRead] = ["UserAuthMethod-TAP.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.TapWrite] = ["UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.ReadWrite.All"],
+        [GraphOperation.MeAuthMethodsRead] = ["UserAuthenticationMethod.Read", "UserAuthenticationMethod.ReadWrite", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.MeAuthMethodsWrite] = ["UserAuthenticationMethod.ReadWrite", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.SignInsRead] = ["AuditLog.Read.All"],
+        [GraphOperation.DirectoryAuditsRead] = ["AuditLog.Read.All"],
+        [GraphOperation.RiskDetectionsRead] = ["IdentityRiskEvent.Read.All"],
+        [GraphOperation.InvitationsCreate] = ["User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
     };
 
@@ -82,6 +102,8 @@ internal static class GraphPermissions
         "Directory.Read.All", "GroupMember.Read.All", "Group.Create", "Group.ReadWrite.All", "GroupMember.ReadWrite.All",
         "IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All",
         "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
+        "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.Read.All",
+        "AuditLog.Read.All", "IdentityRiskEvent.Read.All", "User.Invite.All",
     ];
 
     /// <summary>OpenID Connect scopes and <c>User.Read</c>, which any user may consent to.</summary>

@@ -7,7 +7,7 @@ namespace Entrada.Emulator.State;
 /// The emulated tenant's data. Every member is thread-safe: public methods take the state's lock
 /// and return snapshots.
 /// </summary>
-public sealed class EmulatorState
+public sealed partial class EmulatorState
 {
     private long _seq;
 
