@@ -40,7 +40,8 @@ internal sealed partial class GraphApi
             return new GraphRoute(operation, () =>
             {
                 State.EnsureIdentityLocked();
-                return QueryEngine.Collection(request, Base, items(), contextSet, LogRules, [schema]);
+                var page = QueryEngine.Collection(request, Base, items(), contextSet, LogRules, [schema]);
+                return request.Query.ContainsKey("$select") ? page : WithTip(page, s[1]);
             });
         }
 
@@ -79,5 +80,32 @@ internal sealed partial class GraphApi
             var one = State.RiskDetections.FirstOrDefault(e => e.Id.Equals(s[2], StringComparison.OrdinalIgnoreCase)) ?? throw GraphException.NotFound(s[2]);
             return QueryEngine.Entity(request, Base, one, "identityProtection/riskDetections", includeType: true);
         });
+    }
+
+    /// <summary>Graph's hint on an audit log read without <c>$select</c>, as it answers it.</summary>
+    private static GraphResponse WithTip(GraphResponse page, string log)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(page.Body)!.AsObject();
+        var tip = log == "signIns"
+            ? "Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET auditLogs/signIns?$select=createdDateTime,userPrincipalName"
+            : "Use $select to choose only the properties your app needs, as this can lead to performance improvements. For example: GET auditLogs/directoryAudits?$select=activityDateTime,activityDisplayName";
+        var ordered = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in node.ToList())
+        {
+            node.Remove(name);
+            ordered[name] = value;
+            if (name == "@odata.context")
+            {
+                ordered["@microsoft.graph.tips"] = tip;
+            }
+        }
+
+        var tipped = GraphResponse.Json(page.Status, w => ordered.WriteTo(w));
+        foreach (var (name, value) in page.Headers)
+        {
+            tipped.Headers[name] = value;
+        }
+
+        return tipped;
     }
 }

@@ -321,7 +321,9 @@ internal sealed class FilterParser
                 continue;
             }
 
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && text[i] is not ('(' or ')' or ',' or ':'))
+            // A date-time literal (2024-07-01T00:00:00Z) keeps its colons, which elsewhere end a lambda's variable.
+            var dateTime = char.IsAsciiDigit(c) && i + 10 < text.Length && text[i + 4] == '-' && text[i + 10] is 'T' or 't';
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && (text[i] is not ('(' or ')' or ',' or ':') || (dateTime && text[i] == ':')))
             {
                 if (text[i] == '\'')
                 {

@@ -117,6 +117,18 @@ public sealed partial class EmulatorState
     {
         var first = (user.GetString("givenName") ?? user.DisplayName ?? "User").Split(' ')[0];
         var registered = created.AddDays(3 + (i % 40));
+        // The first user shows every kind of method; the others a mix by their place in the tenant.
+        var all = i == 0;
+        if (all || i % 2 == 0)
+        {
+            methods.Methods.Add(NewMethod(IdentitySchemas.PhoneMethod, "3179e48a-750b-4051-897c-87b9720928f7", m =>
+            {
+                m.Set("phoneNumber", "+1 4255550" + (i % 1000).ToString("D3", CultureInfo.InvariantCulture));
+                m.Set("phoneType", "mobile");
+                m.Set("smsSignInState", "notAllowedByPolicy");
+            }));
+        }
+
         if (i % 3 == 0)
         {
             methods.Methods.Add(NewMethod(IdentitySchemas.AuthenticatorMethod, null, m =>
@@ -128,22 +140,12 @@ public sealed partial class EmulatorState
             }));
         }
 
-        if (i % 2 == 0)
-        {
-            methods.Methods.Add(NewMethod(IdentitySchemas.PhoneMethod, "3179e48a-750b-4051-897c-87b9720928f7", m =>
-            {
-                m.Set("phoneNumber", "+1 4255550" + (i % 1000).ToString("D3", CultureInfo.InvariantCulture));
-                m.Set("phoneType", "mobile");
-                m.Set("smsSignInState", "notAllowedByPolicy");
-            }));
-        }
-
-        if (i % 5 == 1)
+        if (all || i % 5 == 1)
         {
             methods.Methods.Add(NewMethod(IdentitySchemas.EmailMethod, "3ddfcfc8-9383-446f-83cc-3ab9be4be18f", m => m.Set("emailAddress", $"{first.ToLowerInvariant()}.home{i}@outlook.example")));
         }
 
-        if (i % 7 == 2)
+        if (all || i % 7 == 2)
         {
             methods.Methods.Add(NewMethod(IdentitySchemas.Fido2Method, null, m =>
             {
@@ -156,7 +158,7 @@ public sealed partial class EmulatorState
             }));
         }
 
-        if (i % 4 == 3)
+        if (all || i % 4 == 3)
         {
             methods.Methods.Add(NewMethod(IdentitySchemas.WindowsHelloMethod, null, m =>
             {
@@ -166,7 +168,7 @@ public sealed partial class EmulatorState
             }));
         }
 
-        if (i % 11 == 4)
+        if (all || i % 11 == 4)
         {
             methods.Methods.Add(NewMethod(IdentitySchemas.SoftwareOathMethod, "b172893e-893e-b172-3e89-72b13e8972b1", m => m.Set("secretKey", null)));
         }
@@ -198,8 +200,9 @@ public sealed partial class EmulatorState
         methods.DefaultMethodId = methods.Methods.FirstOrDefault(m => IsMfaMethod(m.Schema))?.Id;
     }
 
-    /// <summary>Whether a method counts towards MFA (the password and a pass do not).</summary>
-    internal static bool IsMfaMethod(EntitySchema schema) => schema != IdentitySchemas.PasswordMethod && schema != IdentitySchemas.TemporaryAccessPassMethod;
+    /// <summary>Whether a method can be the default for MFA (the password, a pass and e-mail — for self-service password reset only — cannot).</summary>
+    internal static bool IsMfaMethod(EntitySchema schema) =>
+        schema != IdentitySchemas.PasswordMethod && schema != IdentitySchemas.TemporaryAccessPassMethod && schema != IdentitySchemas.EmailMethod;
 
     internal Entity NewMethod(EntitySchema schema, string? id, Action<Entity> fill)
     {
@@ -248,7 +251,7 @@ public sealed partial class EmulatorState
             ["groupType"] = null,
             ["modifiedProperties"] = new JsonArray(),
         }));
-        audit.Set("additionalDetails", new JsonArray());
+        audit.Set("additionalDetails", new JsonArray(new JsonObject { ["key"] = "User-Agent", ["value"] = "Mozilla/5.0 (Windows NT 10.0; Win64; x64)" }));
         return audit;
     }
 
