@@ -1,6 +1,9 @@
 using Entrada.Core.Actions;
 using Entrada.Graph.Alerts;
+using Entrada.Graph.AuditLogs;
+using Entrada.Graph.AuthMethods;
 using Entrada.Graph.Groups;
+using Entrada.Graph.Invitations;
 using Entrada.Graph.Licenses;
 using Entrada.Graph.Raw;
 using Entrada.Graph.RiskyUsers;
@@ -53,6 +56,16 @@ internal static class GraphActions
             .Add<GetOrganizationAction>()
             .Add<ListDirectoryRolesAction>()
             .Add<ListDirectoryRoleMembersAction>()
-            .Add<GraphRequestAction>();
+            .Add<GraphRequestAction>()
+            .Add<ListAuthMethodsAction>()
+            .Add<DeleteAuthMethodAction>()
+            .Add<ResetAuthMethodsAction>()
+            .Add<CreateTapAction>()
+            .Add<ListTapsAction>()
+            .Add<DeleteTapAction>()
+            .Add<ListSignInsAction>()
+            .Add<ListDirectoryAuditsAction>()
+            .Add<ListRiskDetectionsAction>()
+            .Add<InviteGuestsAction>();
     }
 }
