@@ -180,7 +180,8 @@ internal sealed class GraphRun
     public static JsonNode? BodyOf(RequestInformation request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Content is not { } content)
+        // A request without a body, or with an empty one (the SDK gives some DELETEs an empty stream).
+        if (request.Content is not { } content || (content.CanSeek && content.Length == 0))
         {
             return null;
         }
