@@ -1,7 +1,10 @@
 using Entrada.Core.Actions;
 using Entrada.Graph.Alerts;
 using Entrada.Graph.ConditionalAccess;
+using Entrada.Graph.AuditLogs;
+using Entrada.Graph.AuthMethods;
 using Entrada.Graph.Groups;
+using Entrada.Graph.Invitations;
 using Entrada.Graph.Licenses;
 using Entrada.Graph.Raw;
 using Entrada.Graph.RiskyUsers;
@@ -68,6 +71,16 @@ internal static class GraphActions
             .Add<UpdateNamedLocationAction>()
             .Add<DeleteNamedLocationAction>()
             .Add<AddRangesAction>()
-            .Add<RemoveRangesAction>();
+            .Add<RemoveRangesAction>()
+            .Add<ListAuthMethodsAction>()
+            .Add<DeleteAuthMethodAction>()
+            .Add<ResetAuthMethodsAction>()
+            .Add<CreateTapAction>()
+            .Add<ListTapsAction>()
+            .Add<DeleteTapAction>()
+            .Add<ListSignInsAction>()
+            .Add<ListDirectoryAuditsAction>()
+            .Add<ListRiskDetectionsAction>()
+            .Add<InviteGuestsAction>();
     }
 }

@@ -303,7 +303,9 @@ public sealed partial class RunService(
         record = record with { FinishedAt = time.GetUtcNow(), Progress = null, JobId = active.JobId };
         try
         {
-            await store.CompleteAsync(record, CancellationToken.None);
+            // Kept with the output's secrets masked by its type (a pass, a redeem URL); the caller
+            // waiting for this run gets it whole, once.
+            await store.CompleteAsync(record with { Output = SecretMasking.MaskOutput(descriptor, record.Output) }, CancellationToken.None);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
         {

@@ -1,7 +1,9 @@
 namespace Entrada.Core.Secrets;
 
 /// <summary>
-/// Marks an action input field that carries a secret (a password, a key …). Every place that keeps
+/// Marks an action input or output field that carries a secret (a password, a key, a Temporary Access
+/// Pass an action made …). An output field is shown in the run's immediate output only and masked
+/// wherever the output is kept (<see cref="SecretMasking.MaskOutput"/>). Every place that keeps
 /// or shows an input — the run record while the run runs and once stored, the job, the audit log,
 /// the dry-run plan and the pages — masks it (<see cref="SecretMasking"/>), and the input's JSON
 /// Schema publishes it as <c>writeOnly</c> with <c>format: password</c>.

@@ -9,7 +9,7 @@ namespace Entrada.Core.Secrets;
 /// <summary>
 /// The one place that decides what of an action's input, plan or output is secret, used by every
 /// place that keeps or shows one (run records live and stored, jobs, the audit log, dry-run plans).
-/// By meaning first: the fields the input type marks <see cref="SecretAttribute"/>, and LDAP values
+/// By meaning first: the fields the input or output type marks <see cref="SecretAttribute"/>, and LDAP values
 /// of the attributes in <see cref="LdapSecretAttributes"/>. Then, as a fallback for documents
 /// without a type (a <c>graph.request</c> body, a plan, an output), by name: a member whose name
 /// says it is secret (password, secret, token …) or names a secret LDAP attribute, and the values
@@ -20,7 +20,7 @@ public static class SecretMasking
     /// <summary>The mask written in place of a secret value.</summary>
     public const string Mask = "***";
 
-    private static readonly string[] SecretWords = ["password", "secret", "token", "apikey", "privatekey", "certificate", "credential", "unicodepwd", "assertion"];
+    private static readonly string[] SecretWords = ["password", "secret", "token", "apikey", "privatekey", "certificate", "credential", "unicodepwd", "assertion", "temporaryaccesspass", "redeemurl"];
 
     private static readonly string[] ValueMembers = ["values", "value", "vals"];
 
@@ -77,6 +77,39 @@ public static class SecretMasking
         if (descriptor is not null && ShapeOf(descriptor.InputType) is { } shape)
         {
             ApplyShape(copy, shape);
+        }
+
+        ApplyNames(copy);
+        return copy;
+    }
+
+    /// <summary>
+    /// A copy of an action's output with its secrets masked: the fields <paramref name="descriptor"/>'s
+    /// output type marks <see cref="SecretAttribute"/> (each item's, for a list action) — a Temporary
+    /// Access Pass, an invitation's redeem URL — and whatever the name rule catches. What the run
+    /// returned to its caller is not touched: a secret an action makes is shown there once.
+    /// </summary>
+    public static JsonNode? MaskOutput(ActionDescriptor? descriptor, JsonNode? output)
+    {
+        if (output is null)
+        {
+            return null;
+        }
+
+        var copy = output.DeepClone();
+        if (descriptor is not null && ShapeOf(descriptor.OutputType) is { } shape)
+        {
+            if (descriptor.IsList && copy is JsonArray items)
+            {
+                foreach (var item in items)
+                {
+                    ApplyShape(item, shape);
+                }
+            }
+            else
+            {
+                ApplyShape(copy, shape);
+            }
         }
 
         ApplyNames(copy);

@@ -96,10 +96,14 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 }
 
                 var cost = AdjustCost(request, route.Cost);
-                var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, route.IsIdentityProtection);
+
+                // The service limit a request meets is its path's (auditLogs/*, identityProtection/*,
+                // identity/conditionalAccess/*), classified once here for every route there is or will be.
+                var pathClass = ThrottleGate.ClassOf(request.Segments, route.IsIdentityProtection);
+                var decision = context.Throttle.Check(request.Token.AppId, State.TenantId, State.Users.Count, cost, route.IsWrite, pathClass);
                 if (!decision.Allowed)
                 {
-                    return Throttled(request, now, decision, route.IsIdentityProtection);
+                    return Throttled(request, now, decision, pathClass == ThrottleClass.IdentityProtection);
                 }
 
                 var response = route.Run();
@@ -257,6 +261,12 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 return RoleManagementRoutes(request, s);
             case "identity" when s.Length >= 3 && s[1] == "conditionalAccess":
                 return ConditionalAccessRoutes(request, s);
+            case "auditLogs":
+                return AuditLogRoutes(request, s);
+            case "identityProtection" when s.Length >= 2 && s[1] == "riskDetections":
+                return RiskDetectionRoutes(request, s);
+            case "invitations":
+                return InvitationRoutes(request, s);
             default:
                 throw GraphException.NoRoute(s[0]);
         }

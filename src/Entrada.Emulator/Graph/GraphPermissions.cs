@@ -40,6 +40,16 @@ internal enum GraphOperation
     ConditionalAccessPoliciesWrite,
     NamedLocationsRead,
     NamedLocationsWrite,
+    AuthMethodsRead,
+    AuthMethodsWrite,
+    TapRead,
+    TapWrite,
+    MeAuthMethodsRead,
+    MeAuthMethodsWrite,
+    SignInsRead,
+    DirectoryAuditsRead,
+    RiskDetectionsRead,
+    InvitationsCreate,
 }
 
 /// <summary>
@@ -80,6 +90,16 @@ internal static class GraphPermissions
         [GraphOperation.AlertsRead] = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"],
         [GraphOperation.AlertsWrite] = ["SecurityAlert.ReadWrite.All"],
         [GraphOperation.MeUpdate] = ["User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.AuthMethodsRead] = ["UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.AuthMethodsWrite] = ["UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.TapRead] = ["UserAuthMethod-TAP.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.TapWrite] = ["UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.ReadWrite.All"],
+        [GraphOperation.MeAuthMethodsRead] = ["UserAuthenticationMethod.Read", "UserAuthenticationMethod.ReadWrite", "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.MeAuthMethodsWrite] = ["UserAuthenticationMethod.ReadWrite", "UserAuthenticationMethod.ReadWrite.All"],
+        [GraphOperation.SignInsRead] = ["AuditLog.Read.All"],
+        [GraphOperation.DirectoryAuditsRead] = ["AuditLog.Read.All"],
+        [GraphOperation.RiskDetectionsRead] = ["IdentityRiskEvent.Read.All"],
+        [GraphOperation.InvitationsCreate] = ["User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All"],
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
         [GraphOperation.RoleDefinitionsRead] = ["RoleManagement.Read.Directory", "RoleManagement.Read.All", "Directory.Read.All", "RoleManagement.ReadWrite.Directory", "Directory.ReadWrite.All"],
         [GraphOperation.RoleDefinitionsWrite] = ["RoleManagement.ReadWrite.Directory"],
@@ -99,6 +119,8 @@ internal static class GraphPermissions
         "IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All",
         "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
         "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess",
+        "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.Read.All",
+        "AuditLog.Read.All", "IdentityRiskEvent.Read.All", "User.Invite.All",
     ];
 
     /// <summary>OpenID Connect scopes and <c>User.Read</c>, which any user may consent to.</summary>

@@ -341,9 +341,9 @@ internal sealed class FilterParser
                 continue;
             }
 
-            // A date-time literal (2019-09-01T00:00:00Z) keeps its colons; elsewhere ':' ends a token (any(c: …)).
-            var numeric = char.IsAsciiDigit(c);
-            while (i < text.Length && !char.IsWhiteSpace(text[i]) && (text[i] is not ('(' or ')' or ',' or ':') || (numeric && text[i] == ':')))
+            // A date-time literal (2024-07-01T00:00:00Z) keeps its colons, which elsewhere end a lambda's variable.
+            var dateTime = char.IsAsciiDigit(c) && i + 10 < text.Length && text[i + 4] == '-' && text[i + 10] is 'T' or 't';
+            while (i < text.Length && !char.IsWhiteSpace(text[i]) && (text[i] is not ('(' or ')' or ',' or ':') || (dateTime && text[i] == ':')))
             {
                 if (text[i] == '\'')
                 {

@@ -48,10 +48,12 @@ internal static class BulkOutcomes
 /// <param name="Id">The item (user, member …) as given.</param>
 /// <param name="Outcome"><c>done</c>, <c>unchanged</c>, <c>failed</c> or, in a dry run, <c>planned</c>.</param>
 /// <param name="Message">Why it failed or was unchanged.</param>
+/// <param name="InviteRedeemUrl">For an invitation: the URL the guest redeems it at, a credential shown in this run's output only (never kept in the job).</param>
 internal sealed record BulkItemResult(
     [property: Description("The item as given.")] string Id,
     [property: Description("done, unchanged, failed, or planned in a dry run.")] BulkOutcome Outcome,
-    [property: Description("Why it failed or was unchanged.")] string? Message = null);
+    [property: Description("Why it failed or was unchanged.")] string? Message = null,
+    [property: Entrada.Core.Secrets.Secret, Description("An invitation's redeem URL: shown in this run's output only, never kept.")] string? InviteRedeemUrl = null);
 
 /// <summary>The outcome of a bulk action: counts and every item.</summary>
 /// <param name="Done">Items changed.</param>

@@ -34,6 +34,27 @@ internal static class GraphBatch
             return new Dictionary<string, BatchStepResult>(StringComparer.Ordinal);
         }
 
+        return await SendCoreAsync(run, steps, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends read steps even in a dry run (reads change nothing): an action whose writes depend on what
+    /// it reads — the methods a reset deletes — plans the exact writes only once it has read.
+    /// </summary>
+    public static Task<IReadOnlyDictionary<string, BatchStepResult>> SendReadsAsync(GraphRun run, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(steps);
+        if (steps.Any(s => s.Request.HttpMethod != Method.GET))
+        {
+            throw new ArgumentException("Only GET steps are sent in a dry run.", nameof(steps));
+        }
+
+        return SendCoreAsync(run, steps, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, BatchStepResult>> SendCoreAsync(GraphRun run, IReadOnlyList<BatchStep> steps, CancellationToken cancellationToken)
+    {
         var scheduler = new BatchScheduler(run.Limiter, run.Pause, run.Context.Time, (batch, token) => PostAsync(run, batch, token), (count, wait) =>
         {
             run.Bulk.AddRetries(count);

@@ -62,12 +62,20 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
             run.ReportBulk($"Resuming job {job.Id}: {job.PreviouslyFinished} of {items.Count} items were finished before; {pending.Count} to go.");
         }
 
+        // What this run's slices returned, kept for its output: the job keeps each item's state and
+        // message only, never what is shown once (an invitation's redeem URL).
+        var fresh = new System.Collections.Concurrent.ConcurrentDictionary<int, BulkItemResult>();
         await ForEachSliceAsync(pending.Chunk(SliceSize), SlicesInFlight, async (slice, token) =>
         {
             var result = await RunInSliceRunAsync(WithItems(input, [.. slice.Select(i => items[i])]), run, token).ConfigureAwait(false);
             if (result.Items.Count != slice.Length)
             {
                 throw new InvalidOperationException($"{Descriptor.Id} returned {result.Items.Count} results for {slice.Length} items.");
+            }
+
+            for (var k = 0; k < slice.Length; k++)
+            {
+                fresh[slice[k]] = result.Items[k];
             }
 
             await job.RecordAsync([.. slice.Select((index, k) => new JobItem(index, items[index], result.Items[k].Outcome.ToItemState(), result.Items[k].Message))], token).ConfigureAwait(false);
@@ -77,6 +85,11 @@ internal abstract class GraphBulkAction<TInput> : GraphAction<TInput, BulkResult
 
         return BulkResult.Of([.. Enumerable.Range(0, items.Count).Select(i =>
         {
+            if (fresh.TryGetValue(i, out var own))
+            {
+                return own;
+            }
+
             var finished = job.Finished(i) ?? throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Item {i} of job {job.Id} has no outcome."));
             return new BulkItemResult(finished.Item, finished.State.ToOutcome(), finished.Message);
         })]);

@@ -38,7 +38,7 @@ internal sealed class GraphConnection : IDisposable
             Credential = new CachedTokenCredential(credential, time, persisted, readPersisted);
             Scopes = scopes;
 
-            _httpClient = CreateHttpClient(connection.Cloud.GraphEndpoint, logger, _handler, new RefusedTokenHandler(Credential));
+            _httpClient = CreateHttpClient(connection.Cloud.GraphEndpoint, logger, _handler, new RefusedTokenHandler(Credential), new GraphPacer(time));
 
             // Without the Graph host in the allowed list, the provider sends no token to a host
             // other than Microsoft's (the emulator, a proxy): list the connection's own.
@@ -54,14 +54,20 @@ internal sealed class GraphConnection : IDisposable
 
     /// <summary>
     /// The HTTP client of a connection's Graph client: Graph's middleware (retry, redirect …), then
-    /// Entrada's, then — innermost, so every request, redirected or not, passes it just before
+    /// Entrada's, then the <see cref="GraphPacer"/> that keeps the connection within the audit logs' and
+    /// Identity Protection's own limits (inside the retry handler, so every attempt is paced), then — innermost, so every request, redirected or not, passes it just before
     /// <paramref name="finalHandler"/> sends it — the <see cref="GraphOriginGuard"/> that keeps the
     /// token on the Graph endpoint's origin.
     /// </summary>
-    internal static HttpClient CreateHttpClient(Uri graphEndpoint, Microsoft.Extensions.Logging.ILogger logger, HttpMessageHandler finalHandler, DelegatingHandler? refused = null)
+    internal static HttpClient CreateHttpClient(Uri graphEndpoint, Microsoft.Extensions.Logging.ILogger logger, HttpMessageHandler finalHandler, DelegatingHandler? refused = null, GraphPacer? pacer = null)
     {
         var handlers = GraphClientFactory.CreateDefaultHandlers();
         handlers.Add(new EntradaGraphHandler(logger));
+        if (pacer is not null)
+        {
+            handlers.Add(pacer);
+        }
+
         if (refused is not null)
         {
             handlers.Add(refused);

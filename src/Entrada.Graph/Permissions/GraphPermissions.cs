@@ -114,4 +114,43 @@ internal static class GraphPermissions
         {
             AlsoRequired = [PermissionRequirement.Of("Policy.Read.All")],
         };
+
+    /// <summary>
+    /// GET /users/{id}/authentication/methods (and each method type's GET). Microsoft's
+    /// authentication-list-methods page names UserAuthenticationMethod.Read.All as least privileged for
+    /// applications acting on other users.
+    /// </summary>
+    public static PermissionRequirement AuthMethodsRead { get; } = PermissionRequirement.Of("UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All");
+
+    /// <summary>DELETE /users/{id}/authentication/{type}Methods/{id} (phone, Authenticator, FIDO2, software OATH, e-mail, Windows Hello, pass).</summary>
+    public static PermissionRequirement AuthMethodsWrite { get; } = PermissionRequirement.Of("UserAuthenticationMethod.ReadWrite.All");
+
+    /// <summary>
+    /// GET …/authentication/temporaryAccessPassMethods[/{id}]: Microsoft's page names
+    /// UserAuthMethod-TAP.Read.All as least privileged; the broader ones also do.
+    /// </summary>
+    public static PermissionRequirement TapRead { get; } = PermissionRequirement.Of("UserAuthMethod-TAP.Read.All", "UserAuthenticationMethod.Read.All", "UserAuthMethod-TAP.ReadWrite.All", "UserAuthenticationMethod.ReadWrite.All");
+
+    /// <summary>
+    /// POST and DELETE …/authentication/temporaryAccessPassMethods: Microsoft's delete page names
+    /// UserAuthenticationMethod.ReadWrite.All as least privileged for applications, with
+    /// UserAuthMethod-TAP.ReadWrite.All as a higher one.
+    /// </summary>
+    public static PermissionRequirement TapWrite { get; } = PermissionRequirement.Of("UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.ReadWrite.All");
+
+    /// <summary>GET /auditLogs/signIns: AuditLog.Read.All together with Directory.Read.All (Microsoft's signin-list page).</summary>
+    public static PermissionRequirement SignInsRead { get; } =
+        PermissionRequirement.Of("AuditLog.Read.All") with
+        {
+            AlsoRequired = [PermissionRequirement.Of("Directory.Read.All", "Directory.ReadWrite.All")],
+        };
+
+    /// <summary>GET /auditLogs/directoryAudits.</summary>
+    public static PermissionRequirement DirectoryAuditsRead { get; } = PermissionRequirement.Of("AuditLog.Read.All");
+
+    /// <summary>GET /identityProtection/riskDetections (Microsoft's riskdetection-list page: no higher one).</summary>
+    public static PermissionRequirement RiskDetectionsRead { get; } = PermissionRequirement.Of("IdentityRiskEvent.Read.All");
+
+    /// <summary>POST /invitations.</summary>
+    public static PermissionRequirement InvitationsCreate { get; } = PermissionRequirement.Of("User.Invite.All", "User.ReadWrite.All", "Directory.ReadWrite.All");
 }
