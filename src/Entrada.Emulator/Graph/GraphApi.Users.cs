@@ -38,6 +38,8 @@ internal sealed partial class GraphApi
                     var items = sub == "memberOf" ? [.. user.MemberOf.OrderBy(m => m.Seq)] : TransitiveMemberOf(user);
                     return LinkCollection(request, items, rest[1..]);
                 }, Cost: 2);
+            case "manager" or "directReports" or "ownedDevices" or "registeredDevices":
+                return ReportingRoutes(request, rest, idOrUpn);
         }
 
         return MembershipFunction(request, sub, () => FindUser(idOrUpn)) ?? throw GraphException.NoRoute(sub);

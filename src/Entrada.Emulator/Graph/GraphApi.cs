@@ -210,6 +210,12 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 return RiskyUserRoutes(request, s);
             case "security" when s.Length >= 2 && s[1] == "alerts_v2":
                 return AlertRoutes(request, s);
+            case "applications":
+                return ApplicationRoutes(request, s);
+            case "servicePrincipals":
+                return ServicePrincipalRoutes(request, s);
+            case "devices":
+                return DeviceRoutes(request, s);
             default:
                 throw GraphException.NoRoute(s[0]);
         }

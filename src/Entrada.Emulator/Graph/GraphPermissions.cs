@@ -32,6 +32,17 @@ internal enum GraphOperation
     AlertsWrite,
     Me,
     MeUpdate,
+    ApplicationsRead,
+    ApplicationsCreate,
+    ApplicationsWrite,
+    ServicePrincipalsRead,
+    ServicePrincipalsCreate,
+    ServicePrincipalsWrite,
+    UsersManagerRead,
+    UsersManagerWrite,
+    UsersDevicesRead,
+    DevicesRead,
+    DevicesWrite,
 }
 
 /// <summary>
@@ -73,6 +84,17 @@ internal static class GraphPermissions
         [GraphOperation.AlertsWrite] = ["SecurityAlert.ReadWrite.All"],
         [GraphOperation.MeUpdate] = ["User.ReadWrite", "User.ReadWrite.All", "Directory.ReadWrite.All"],
         [GraphOperation.Me] = ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ApplicationsRead] = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ApplicationsCreate] = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ApplicationsWrite] = ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsRead] = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsCreate] = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsWrite] = ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersManagerRead] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersManagerWrite] = ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersDevicesRead] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.DevicesRead] = ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.DevicesWrite] = ["Device.ReadWrite.All", "Directory.ReadWrite.All"],
     };
 
     /// <summary>Every application permission Entrada's actions ask for: what the <c>demo</c> app is granted.</summary>
@@ -82,6 +104,7 @@ internal static class GraphPermissions
         "Directory.Read.All", "GroupMember.Read.All", "Group.Create", "Group.ReadWrite.All", "GroupMember.ReadWrite.All",
         "IdentityRiskyUser.Read.All", "IdentityRiskyUser.ReadWrite.All", "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All",
         "LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
+        "Application.Read.All", "Application.ReadWrite.All", "Device.Read.All", "Device.ReadWrite.All",
     ];
 
     /// <summary>OpenID Connect scopes and <c>User.Read</c>, which any user may consent to.</summary>

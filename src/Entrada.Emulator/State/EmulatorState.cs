@@ -7,7 +7,7 @@ namespace Entrada.Emulator.State;
 /// The emulated tenant's data. Every member is thread-safe: public methods take the state's lock
 /// and return snapshots.
 /// </summary>
-public sealed class EmulatorState
+public sealed partial class EmulatorState
 {
     private long _seq;
 
@@ -249,7 +249,9 @@ public sealed class EmulatorState
                 return false;
             }
 
-            app.Certificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData));
+            var added = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData);
+            app.Certificates.Add(added);
+            MirrorCertificateLocked(app, added);
             return true;
         }
     }

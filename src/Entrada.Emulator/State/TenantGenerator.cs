@@ -64,6 +64,8 @@ internal sealed class TenantGenerator
         AddRisk(state);
         generator.AddAlerts(state);
         generator.AddDefaultApps(state);
+        AppDirectory.AddRegisteredApps(state, generator.NextGuid, time.GetUtcNow());
+        AppDirectory.AddGenerated(state, generator.NextGuid, time.GetUtcNow());
         return state;
     }
 
