@@ -1,4 +1,7 @@
 using Entrada.Core.Actions;
+using Entrada.Graph.Applications;
+using Entrada.Graph.Devices;
+using Entrada.Graph.ServicePrincipals;
 using Entrada.Graph.Alerts;
 using Entrada.Graph.Groups;
 using Entrada.Graph.Licenses;
@@ -53,6 +56,20 @@ internal static class GraphActions
             .Add<GetOrganizationAction>()
             .Add<ListDirectoryRolesAction>()
             .Add<ListDirectoryRoleMembersAction>()
-            .Add<GraphRequestAction>();
+            .Add<GraphRequestAction>()
+            .Add<ListAppsAction>()
+            .Add<ExpiringCredentialsAction>()
+            .Add<RemoveCredentialAction>()
+            .Add<ListServicePrincipalsAction>()
+            .Add<DisableServicePrincipalsAction>()
+            .Add<EnableServicePrincipalsAction>()
+            .Add<GetManagerAction>()
+            .Add<SetManagerAction>()
+            .Add<RemoveManagerAction>()
+            .Add<ListDirectReportsAction>()
+            .Add<ListDevicesAction>()
+            .Add<ListUserDevicesAction>()
+            .Add<DisableDevicesAction>()
+            .Add<EnableDevicesAction>();
     }
 }

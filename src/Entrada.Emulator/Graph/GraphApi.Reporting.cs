@@ -84,7 +84,7 @@ internal sealed partial class GraphApi
             throw GraphException.BadRequest("The request body must name the manager in '@odata.id'.");
         }
 
-        var managerId = IdFromReference(reference.GetString()!);
+        var managerId = Uri.UnescapeDataString(IdFromReference(reference.GetString()!));
         var manager = State.FindUserLocked(managerId) ?? throw GraphException.NotFound(managerId);
         if (manager == user)
         {
