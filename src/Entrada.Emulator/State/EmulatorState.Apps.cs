@@ -94,5 +94,9 @@ public sealed partial class EmulatorState
     internal List<DirectoryObject> DirectReportsLocked(DirectoryObject manager) =>
         [.. Users.Where(u => Managers.TryGetValue(u.Id, out var m) && m == manager)];
 
+    /// <summary>Whether the app's service principal in this tenant is disabled (accountEnabled false): then it gets no tokens.</summary>
+    internal bool IsAppDisabledLocked(string appId) =>
+        ServicePrincipals.Any(sp => sp.AppId.Equals(appId, StringComparison.OrdinalIgnoreCase) && sp.Get("accountEnabled") is false);
+
     internal static object Bool(bool value) => PropertyValues.Box(value);
 }

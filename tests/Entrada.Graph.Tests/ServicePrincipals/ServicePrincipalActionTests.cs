@@ -131,3 +131,28 @@ public sealed class BulkDisableTests(BulkAppsFixture fixture) : IClassFixture<Bu
         after!.Value!.Count.ShouldBe(200);
     }
 }
+
+/// <summary>A disabled enterprise app gets no tokens: what service-principals.disable is for, seen from the app's side.</summary>
+public sealed class DisabledAppSignInTests(GraphFixture fixture) : IClassFixture<GraphFixture>, IAsyncLifetime
+{
+    public async Task InitializeAsync() => await fixture.SavedAsync(fixture.SecretConnection("sign-in-admin"));
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task DisablingTheServicePrincipalOfAnApp_StopsItSigningIn_AndEnablingLetsItBackIn()
+    {
+        var graph = MicrosoftGraph.Client(fixture);
+        var sp = (await graph.ServicePrincipals.GetAsync(rc => rc.QueryParameters.Filter = $"appId eq '{fixture.NoConsent.ClientId}'"))!.Value!.Single();
+
+        await fixture.RunAsync("service-principals.disable", "sign-in-admin", new { ids = new[] { sp.Id } });
+
+        var refused = await fixture.TestAsync(fixture.SecretConnection("disabled-app", fixture.NoConsent));
+        refused.Authenticated.ShouldBeFalse();
+        System.Text.Json.JsonSerializer.Serialize(refused).ShouldContain("AADSTS7000112");
+
+        await fixture.RunAsync("service-principals.enable", "sign-in-admin", new { ids = new[] { sp.Id } });
+
+        (await fixture.TestAsync(fixture.SecretConnection("enabled-app", fixture.NoConsent))).Authenticated.ShouldBeTrue();
+    }
+}
