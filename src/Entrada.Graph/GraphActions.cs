@@ -1,4 +1,7 @@
 using Entrada.Core.Actions;
+using Entrada.Graph.Applications;
+using Entrada.Graph.Devices;
+using Entrada.Graph.ServicePrincipals;
 using Entrada.Graph.Alerts;
 using Entrada.Graph.ConditionalAccess;
 using Entrada.Graph.AuditLogs;
@@ -81,6 +84,20 @@ internal static class GraphActions
             .Add<ListSignInsAction>()
             .Add<ListDirectoryAuditsAction>()
             .Add<ListRiskDetectionsAction>()
-            .Add<InviteGuestsAction>();
+            .Add<InviteGuestsAction>()
+            .Add<ListAppsAction>()
+            .Add<ExpiringCredentialsAction>()
+            .Add<RemoveCredentialAction>()
+            .Add<ListServicePrincipalsAction>()
+            .Add<DisableServicePrincipalsAction>()
+            .Add<EnableServicePrincipalsAction>()
+            .Add<GetManagerAction>()
+            .Add<SetManagerAction>()
+            .Add<RemoveManagerAction>()
+            .Add<ListDirectReportsAction>()
+            .Add<ListDevicesAction>()
+            .Add<ListUserDevicesAction>()
+            .Add<DisableDevicesAction>()
+            .Add<EnableDevicesAction>();
     }
 }

@@ -40,6 +40,8 @@ internal sealed partial class GraphApi
                 }, Cost: 2);
             case "authentication":
                 return AuthenticationRoutes(request, rest[1..], idOrUpn, isMe);
+            case "manager" or "directReports" or "ownedDevices" or "registeredDevices":
+                return ReportingRoutes(request, rest, idOrUpn);
         }
 
         return MembershipFunction(request, sub, () => FindUser(idOrUpn)) ?? throw GraphException.NoRoute(sub);

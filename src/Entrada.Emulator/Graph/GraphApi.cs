@@ -267,6 +267,12 @@ internal sealed partial class GraphApi(EmulatorContext context)
                 return RiskDetectionRoutes(request, s);
             case "invitations":
                 return InvitationRoutes(request, s);
+            case "applications":
+                return ApplicationRoutes(request, s);
+            case "servicePrincipals":
+                return ServicePrincipalRoutes(request, s);
+            case "devices":
+                return DeviceRoutes(request, s);
             default:
                 throw GraphException.NoRoute(s[0]);
         }

@@ -50,6 +50,17 @@ internal enum GraphOperation
     DirectoryAuditsRead,
     RiskDetectionsRead,
     InvitationsCreate,
+    ApplicationsRead,
+    ApplicationsCreate,
+    ApplicationsWrite,
+    ServicePrincipalsRead,
+    ServicePrincipalsCreate,
+    ServicePrincipalsWrite,
+    UsersManagerRead,
+    UsersManagerWrite,
+    UsersDevicesRead,
+    DevicesRead,
+    DevicesWrite,
 }
 
 /// <summary>
@@ -109,6 +120,17 @@ internal static class GraphPermissions
         [GraphOperation.ConditionalAccessPoliciesWrite] = ["Policy.ReadWrite.ConditionalAccess"],
         [GraphOperation.NamedLocationsRead] = ["Policy.Read.All"],
         [GraphOperation.NamedLocationsWrite] = ["Policy.ReadWrite.ConditionalAccess"],
+        [GraphOperation.ApplicationsRead] = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ApplicationsCreate] = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ApplicationsWrite] = ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsRead] = ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsCreate] = ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.ServicePrincipalsWrite] = ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersManagerRead] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersManagerWrite] = ["User.ReadWrite.All", "Directory.ReadWrite.All"],
+        [GraphOperation.UsersDevicesRead] = ["User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.DevicesRead] = ["Device.Read.All", "Device.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+        [GraphOperation.DevicesWrite] = ["Device.ReadWrite.All", "Directory.ReadWrite.All"],
     };
 
     /// <summary>Every application permission Entrada's actions ask for: what the <c>demo</c> app is granted.</summary>
@@ -121,6 +143,7 @@ internal static class GraphPermissions
         "RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory", "Policy.Read.All", "Policy.ReadWrite.ConditionalAccess",
         "UserAuthenticationMethod.Read.All", "UserAuthenticationMethod.ReadWrite.All", "UserAuthMethod-TAP.Read.All",
         "AuditLog.Read.All", "IdentityRiskEvent.Read.All", "User.Invite.All",
+        "Application.Read.All", "Application.ReadWrite.All", "Device.Read.All", "Device.ReadWrite.All",
     ];
 
     /// <summary>OpenID Connect scopes and <c>User.Read</c>, which any user may consent to.</summary>

@@ -37,6 +37,12 @@ internal sealed class ClientCredentialsGrantHandler(EmulatorContext context, Tok
         string[] roles;
         lock (Context.State.Sync)
         {
+            // An enterprise app whose service principal is disabled gets no tokens (service-principals.disable).
+            if (Context.State.IsAppDisabledLocked(request.App.ClientId))
+            {
+                throw new AadErrorException(new AadError(400, "unauthorized_client", 7000112, $"Application '{request.App.ClientId}'({request.App.Name}) is disabled."));
+            }
+
             roles = [.. request.App.GrantedApplicationPermissions.Order(StringComparer.Ordinal)];
         }
 

@@ -264,7 +264,9 @@ public sealed partial class EmulatorState
                 return false;
             }
 
-            app.Certificates.Add(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData));
+            var added = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(certificate.RawData);
+            app.Certificates.Add(added);
+            MirrorCertificateLocked(app, added);
             return true;
         }
     }

@@ -254,6 +254,9 @@ internal sealed class ClientSecret(string value, DateTimeOffset expires)
     public string Value { get; } = value;
 
     public DateTimeOffset Expires { get; } = expires;
+
+    /// <summary>The secret's <c>keyId</c> in the application's <c>passwordCredentials</c>.</summary>
+    public string KeyId { get; init; } = Guid.NewGuid().ToString();
 }
 
 /// <summary>An app registration and its service principal in the tenant.</summary>

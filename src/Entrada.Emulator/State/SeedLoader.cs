@@ -115,6 +115,7 @@ internal static class SeedLoader
         }
 
         generator.AddDefaultApps(state);
+        AppDirectory.AddRegisteredApps(state, generator.NextGuid, time.GetUtcNow());
         return state;
     }
 

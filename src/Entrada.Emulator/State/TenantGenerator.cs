@@ -65,6 +65,8 @@ internal sealed partial class TenantGenerator
         AddRisk(state);
         generator.AddAlerts(state);
         generator.AddDefaultApps(state);
+        AppDirectory.AddRegisteredApps(state, generator.NextGuid, time.GetUtcNow());
+        AppDirectory.AddGenerated(state, generator.NextGuid, time.GetUtcNow());
         return state;
     }
 

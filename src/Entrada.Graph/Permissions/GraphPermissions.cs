@@ -9,7 +9,7 @@ namespace Entrada.Graph.Permissions;
 /// permission than the broad Directory.* one, the page's is the least and the broad one is listed
 /// as a higher one that also does; the member's summary says so.
 /// </summary>
-internal static class GraphPermissions
+internal static partial class GraphPermissions
 {
     private static readonly string[] UserReadHigher = ["User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"];
     private static readonly string[] UserWriteHigher = ["Directory.ReadWrite.All"];

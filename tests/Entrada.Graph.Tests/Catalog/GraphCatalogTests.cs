@@ -61,7 +61,7 @@ public sealed class GraphCatalogTests
     [Fact]
     public void EveryChangingAction_IsDestructive_SoItSupportsDryRun_AndEveryReadIsNot()
     {
-        var reads = new[] { ".list", ".get", ".history", ".check", ".members", "organization", "list-groups", "list-licenses", "list-skus" };
+        var reads = new[] { ".list", ".get", ".history", ".check", ".members", "organization", "list-groups", "list-licenses", "list-skus", ".expiring" };
         foreach (var action in Catalog.All.Where(a => a.Descriptor.Id != "graph.request"))
         {
             var isRead = reads.Any(r => action.Descriptor.Id.EndsWith(r, StringComparison.Ordinal)) && !action.Descriptor.Id.StartsWith("groups.members.add", StringComparison.Ordinal);
