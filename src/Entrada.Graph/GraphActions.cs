@@ -1,17 +1,17 @@
 using Entrada.Core.Actions;
-using Entrada.Graph.Applications;
-using Entrada.Graph.Devices;
-using Entrada.Graph.ServicePrincipals;
 using Entrada.Graph.Alerts;
-using Entrada.Graph.ConditionalAccess;
+using Entrada.Graph.Applications;
 using Entrada.Graph.AuditLogs;
 using Entrada.Graph.AuthMethods;
+using Entrada.Graph.ConditionalAccess;
+using Entrada.Graph.Devices;
 using Entrada.Graph.Groups;
 using Entrada.Graph.Invitations;
 using Entrada.Graph.Licenses;
 using Entrada.Graph.Raw;
 using Entrada.Graph.RiskyUsers;
 using Entrada.Graph.Roles;
+using Entrada.Graph.ServicePrincipals;
 using Entrada.Graph.Tenant;
 using Entrada.Graph.Users;
 
