@@ -6,7 +6,7 @@ using Entrada.Bench.SideBySide;
 // Side-by-side figures, printed; not a timed test.
 // Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator | members-add | users-disable | users-list]…
 //        [--quick] [--json FILE] [--naive-sample N]
-//        Entrada.Bench --cold [--entrada PATH] [--repeats N] [--json FILE]
+//        Entrada.Bench --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]
 // With no case named, the three side-by-side cases run (members-add, users-disable, users-list).
 // --cold packs and installs the entrada tool (or runs PATH) as a fresh process per run: the cold-start table.
 if (args is [ListClientProcess.Command, .. var clientArgs])
@@ -15,10 +15,11 @@ if (args is [ListClientProcess.Command, .. var clientArgs])
     return await ListClientProcess.MainAsync(clientArgs);
 }
 
-const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N] | --cold [--entrada PATH] [--repeats N] [--json FILE]";
+const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N] | --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]";
 var quick = false;
 var cold = false;
 string? entrada = null;
+string? baseline = null;
 var repeats = 5;
 string? json = null;
 int? naiveSample = null;
@@ -35,6 +36,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--entrada" when i + 1 < args.Length:
             entrada = Path.GetFullPath(args[++i]);
+            break;
+        case "--baseline" when i + 1 < args.Length:
+            baseline = Path.GetFullPath(args[++i]);
             break;
         case "--repeats" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var times) && times > 0:
             repeats = times;
@@ -64,8 +68,8 @@ for (var i = 0; i < args.Length; i++)
 if (cold)
 {
     return cases.Count == 0 && !quick && naiveSample is null
-        ? await ColdStartBenchmark.RunAsync(new ColdSettings(entrada, repeats, json))
-        : Fail($"--cold takes only --entrada, --repeats and --json. {Usage}");
+        ? await ColdStartBenchmark.RunAsync(new ColdSettings(entrada, baseline, repeats, json))
+        : Fail($"--cold takes only --entrada, --baseline, --repeats and --json. {Usage}");
 }
 
 if (cases.Count == 0)

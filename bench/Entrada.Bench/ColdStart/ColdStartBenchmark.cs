@@ -6,11 +6,21 @@ using Entrada.Emulator;
 
 namespace Entrada.Bench.ColdStart;
 
-/// <summary>What <c>--cold</c> runs: which <c>entrada</c> (null: pack and install the tool), how many fresh processes per case, the JSON report's path.</summary>
-internal sealed record ColdSettings(string? Entrada, int Repeats, string? JsonPath);
+/// <summary>
+/// What <c>--cold</c> runs: which <c>entrada</c> (null: pack and install the tool), another build to
+/// run alternately with it on the same cases (<c>--baseline PATH</c>, e.g. the JIT-compiled
+/// <c>bin/Release/net10.0/entrada</c>, so both are measured under the same load), how many fresh
+/// processes per case, the JSON report's path.
+/// </summary>
+internal sealed record ColdSettings(string? Entrada, string? Baseline, int Repeats, string? JsonPath);
 
-/// <summary>One case of the cold-start table.</summary>
-internal sealed record ColdCase(string Name, int N, double MedianSeconds, IReadOnlyList<double> Samples, double BoundSeconds, string BoundFormula, double TargetSeconds, string LoadBefore, string LoadAfter);
+/// <summary>One case of the cold-start table (and the baseline's figures when one ran alongside).</summary>
+internal sealed record ColdCase(string Name, int N, double MedianSeconds, IReadOnlyList<double> Samples, double BoundSeconds, string BoundFormula, double TargetSeconds, string LoadBefore, string LoadAfter)
+{
+    public double? BaselineMedianSeconds { get; init; }
+
+    public IReadOnlyList<double> BaselineSamples { get; init; } = [];
+}
 
 /// <summary>
 /// Issue 14 items 2–4: what a script that calls <c>entrada run</c> in a loop pays per call. The
@@ -37,8 +47,13 @@ internal static class ColdStartBenchmark
             Console.WriteLine(Invariant($"cold start: a fresh entrada process per run, emulator in this process at {LatencyMs} ms latency, realistic throttling; median of {settings.Repeats} runs per case"));
             var entrada = settings.Entrada ?? await EntradaTool.PackAndInstallAsync(work, default);
             Console.WriteLine($"  entrada: {entrada}");
-            await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { Users = 3_000, Groups = 10, LatencyMs = LatencyMs, Throttle = ThrottleMode.Realistic });
-            var runner = new ColdRunner(entrada, Path.Combine(work, "home"));
+            if (settings.Baseline is { } baseline)
+            {
+                Console.WriteLine($"  baseline, run alternately with it: {baseline}");
+            }
+
+            await using var server = await EmulatorServer.StartAsync(new EmulatorOptions { Users = 3_000, Groups = 12, LatencyMs = LatencyMs, Throttle = ThrottleMode.Realistic });
+            var runner = new ColdRunner(entrada, settings.Baseline, Path.Combine(work, "home"));
             await ConnectAsync(runner, server, work);
 
             var cases = new List<ColdCase>
@@ -113,10 +128,11 @@ internal static class ColdStartBenchmark
     {
         const int N = 2_000;
         // A different group for each run (group 3 is the dynamic one), each with N users not yet in it.
-        var groups = server.State.GetGroupIds().Where((_, i) => i != 3).Take(repeats).ToList();
-        if (groups.Count < repeats)
+        var runs = repeats * (runner.HasBaseline ? 2 : 1);
+        var groups = server.State.GetGroupIds().Where((_, i) => i != 3).Take(runs).ToList();
+        if (groups.Count < runs)
         {
-            throw new InvalidOperationException($"The tenant has only {groups.Count} groups for {repeats} runs.");
+            throw new InvalidOperationException($"The tenant has only {groups.Count} groups for {runs} runs.");
         }
 
         var targets = new List<(string Group, List<string> Users)>();
@@ -158,23 +174,41 @@ internal static class ColdStartBenchmark
             bound - Seconds(LatencyMs), "token kept; reads of the current state not counted; " + formula, 1.0);
     }
 
-    /// <summary>Runs one case <paramref name="repeats"/> times, each a fresh process, checking each run's result.</summary>
+    /// <summary>
+    /// Runs one case <paramref name="repeats"/> times, each a fresh process, checking each run's
+    /// result; with a baseline, each run of the tool is followed by one of the baseline (run numbers
+    /// 2i and 2i+1, so that a case whose runs need fresh targets gives each its own).
+    /// </summary>
     private static async Task<ColdCase> MeasureAsync(string name, int n, int repeats, ColdRunner runner, Func<int, Task<string[]>> argsOf, Action<string, int> check, double bound, string formula, double target)
     {
         var loadBefore = Load();
         var samples = new List<double>();
-        for (var run = 0; run < repeats; run++)
+        var baselineSamples = new List<double>();
+        for (var i = 0; i < repeats; i++)
         {
-            var args = await argsOf(run);
-            var (seconds, stdout) = await runner.RunAsync(args);
+            var run = runner.HasBaseline ? 2 * i : i;
+            var (seconds, stdout) = await runner.RunAsync(await argsOf(run));
             check(stdout, run);
             samples.Add(Math.Round(seconds, 3));
+            if (runner.HasBaseline)
+            {
+                var (baselineSeconds, baselineStdout) = await runner.RunAsync(await argsOf(run + 1), environment: null, baseline: true);
+                check(baselineStdout, run + 1);
+                baselineSamples.Add(Math.Round(baselineSeconds, 3));
+            }
         }
 
-        var median = samples.Order().ElementAt(samples.Count / 2);
+        static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+        static string List(List<double> values) => string.Join(", ", values.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)));
+        var median = Median(samples);
         var loadAfter = Load();
-        Console.WriteLine(Invariant($"  {name} (n={n}): median {median:0.000} s of [{string.Join(", ", samples.Select(s => s.ToString("0.000", CultureInfo.InvariantCulture)))}] s; bound {bound:0.000} s ({formula}); load {loadBefore} → {loadAfter}"));
-        return new ColdCase(name, n, median, samples, bound, formula, target, loadBefore, loadAfter);
+        var baselineText = baselineSamples.Count > 0 ? Invariant($"; baseline median {Median(baselineSamples):0.000} s of [{List(baselineSamples)}] s") : string.Empty;
+        Console.WriteLine(Invariant($"  {name} (n={n}): median {median:0.000} s of [{List(samples)}] s{baselineText}; bound {bound:0.000} s ({formula}); load {loadBefore} → {loadAfter}"));
+        return new ColdCase(name, n, median, samples, bound, formula, target, loadBefore, loadAfter)
+        {
+            BaselineMedianSeconds = baselineSamples.Count > 0 ? Median(baselineSamples) : null,
+            BaselineSamples = baselineSamples,
+        };
     }
 
     private static async Task<string> InputFileAsync(string work, string name, object input)
@@ -211,12 +245,12 @@ internal static class ColdStartBenchmark
     {
         Console.WriteLine();
         Console.WriteLine(Invariant($"Cold start, {Environment.ProcessorCount} cores, load (1/5/15 min) at the start {cases[0].LoadBefore}, at the end {cases[^1].LoadAfter}:"));
-        var header = string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,6} {2,12} {3,9} {4,12} {5,9} {6,7}", "case", "n", "median s", "bound s", "median-bound", "target s", "met");
+        var header = string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,6} {2,12} {3,9} {4,12} {5,9} {6,7} {7,12}", "case", "n", "median s", "bound s", "median-bound", "target s", "met", "baseline s");
         Console.WriteLine(header);
         Console.WriteLine(new string('-', header.Length));
         foreach (var c in cases)
         {
-            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,6} {2,12:0.000} {3,9:0.000} {4,12:0.000} {5,9:0.0} {6,7}", c.Name, c.N, c.MedianSeconds, c.BoundSeconds, c.MedianSeconds - c.BoundSeconds, c.TargetSeconds, c.MedianSeconds <= c.TargetSeconds ? "yes" : "NO"));
+            Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0,-20} {1,6} {2,12:0.000} {3,9:0.000} {4,12:0.000} {5,9:0.0} {6,7} {7,12}", c.Name, c.N, c.MedianSeconds, c.BoundSeconds, c.MedianSeconds - c.BoundSeconds, c.TargetSeconds, c.MedianSeconds <= c.TargetSeconds ? "yes" : "NO", c.BaselineMedianSeconds?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"));
         }
     }
 
@@ -226,6 +260,7 @@ internal static class ColdStartBenchmark
         {
             mode = "cold",
             entrada = settings.Entrada is null ? "packed and installed with dotnet tool install --tool-path" : entrada,
+            baseline = settings.Baseline,
             latencyMs = LatencyMs,
             throttle = "realistic",
             repeats = settings.Repeats,
@@ -242,6 +277,8 @@ internal static class ColdStartBenchmark
                 targetSeconds = c.TargetSeconds,
                 loadBefore = c.LoadBefore,
                 loadAfter = c.LoadAfter,
+                baselineMedianSeconds = c.BaselineMedianSeconds,
+                baselineSamples = c.BaselineSamples,
             }),
         };
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -255,14 +292,17 @@ internal static class ColdStartBenchmark
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Starts <c>entrada</c> as a fresh process on one ENTRADA_HOME and times it from start to exit.</summary>
-    private sealed class ColdRunner(string entrada, string home)
+    /// <summary>Starts <c>entrada</c> (or the baseline) as a fresh process on one ENTRADA_HOME and times it from start to exit.</summary>
+    private sealed class ColdRunner(string entrada, string? baselineEntrada, string home)
     {
         public string Home { get; } = home;
 
-        public async Task<(double Seconds, string Stdout)> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+        public bool HasBaseline => baselineEntrada is not null;
+
+        public async Task<(double Seconds, string Stdout)> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null, bool baseline = false)
         {
-            var start = new ProcessStartInfo(entrada) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            var executable = baseline ? baselineEntrada ?? throw new InvalidOperationException("No baseline was named.") : entrada;
+            var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
             foreach (var arg in args)
             {
                 start.ArgumentList.Add(arg);
@@ -275,7 +315,7 @@ internal static class ColdStartBenchmark
             }
 
             var watch = Stopwatch.StartNew();
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {entrada}.");
+            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
