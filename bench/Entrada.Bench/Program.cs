@@ -1,19 +1,26 @@
 using System.Globalization;
 using Entrada.Bench;
+using Entrada.Bench.ColdStart;
 using Entrada.Bench.SideBySide;
 
 // Side-by-side figures, printed; not a timed test.
 // Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator | members-add | users-disable | users-list]…
 //        [--quick] [--json FILE] [--naive-sample N]
+//        Entrada.Bench --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]
 // With no case named, the three side-by-side cases run (members-add, users-disable, users-list).
+// --cold packs and installs the entrada tool (or runs PATH) as a fresh process per run: the cold-start table.
 if (args is [ListClientProcess.Command, .. var clientArgs])
 {
     // Hidden: one users-list client in a process of its own, started by the users-list case.
     return await ListClientProcess.MainAsync(clientArgs);
 }
 
-const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N]";
+const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N] | --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]";
 var quick = false;
+var cold = false;
+string? entrada = null;
+string? baseline = null;
+var repeats = 5;
 string? json = null;
 int? naiveSample = null;
 var cases = new List<string>();
@@ -23,6 +30,19 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--quick":
             quick = true;
+            break;
+        case "--cold":
+            cold = true;
+            break;
+        case "--entrada" when i + 1 < args.Length:
+            entrada = Path.GetFullPath(args[++i]);
+            break;
+        case "--baseline" when i + 1 < args.Length:
+            baseline = Path.GetFullPath(args[++i]);
+            break;
+        case "--repeats" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var times) && times > 0:
+            repeats = times;
+            i++;
             break;
         case "--json" when i + 1 < args.Length:
             json = args[++i];
@@ -45,6 +65,13 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+if (cold)
+{
+    return cases.Count == 0 && !quick && naiveSample is null
+        ? await ColdStartBenchmark.RunAsync(new ColdSettings(entrada, baseline, repeats, json))
+        : Fail($"--cold takes only --entrada, --baseline, --repeats and --json. {Usage}");
+}
+
 if (cases.Count == 0)
 {
     cases.AddRange(SideBySideBenchmark.CaseNames);
@@ -62,3 +89,9 @@ if (sideBySide.Count > 0)
 }
 
 return 0;
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 2;
+}

@@ -4,6 +4,7 @@ using Entrada.Cli.Commands.Connections;
 using Entrada.Cli.Commands.Server;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
+using Entrada.Core.Diagnostics;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Graph;
@@ -74,10 +75,17 @@ internal static class EntradaCli
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(consoles);
         var debug = args.Contains("--debug", StringComparer.Ordinal);
+        if (debug)
+        {
+            StartupTimeline.Enable();
+        }
+
+        StartupTimeline.Mark("entrada started");
         try
         {
             var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug, keyRing));
             app.Configure(config => Configure(config, consoles.Out));
+            StartupTimeline.Mark("commands configured");
             return await app.RunAsync(args, cancellationToken);
         }
         catch (Exception ex) when (IsCancellation(ex, cancellationToken))
@@ -95,6 +103,17 @@ internal static class EntradaCli
             }
 
             return code;
+        }
+        finally
+        {
+            if (debug)
+            {
+                StartupTimeline.Mark("command finished");
+                foreach (var line in StartupTimeline.Lines())
+                {
+                    consoles.WriteErrorLine("timing: " + line);
+                }
+            }
         }
     }
 

@@ -150,7 +150,7 @@ internal static class ListClientProcess
         }
 
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var gc = (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? " non-concurrent" : " concurrent");
+        var gc = (GCSettings.IsServerGC ? "server" : "workstation") + (GCSettings.LatencyMode == GCLatencyMode.Batch ? " non-concurrent" : " concurrent") + GcBudgets();
         var report = new ListClientReport(
             client,
             watch.Elapsed.TotalSeconds,
@@ -169,6 +169,19 @@ internal static class ListClientProcess
         await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson));
         await Console.Out.FlushAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// The GC's own view of its generation-0 budget settings (what the runtime configuration gave it,
+    /// or 0 where the processor's cache decides), so a figure can be read with the configuration it ran under.
+    /// </summary>
+    private static string GcBudgets()
+    {
+        var settings = GC.GetConfigurationVariables()
+            .Where(kv => kv.Key.Contains("gen0", StringComparison.OrdinalIgnoreCase) || kv.Key.Contains("Conserve", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key}={kv.Value}");
+        return $" ({string.Join(", ", settings)})";
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Entrada.Cli.Infrastructure;
 using Entrada.Core;
 using Entrada.Core.Actions;
+using Entrada.Core.Diagnostics;
 using Entrada.Core.Runs;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,6 +55,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
 {
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
+        StartupTimeline.Mark("run command executing");
         var action = catalog.Get(settings.Action);
         var input = BuildInput(action.Descriptor, settings, output.Consoles.In);
         var rows = new List<JsonNode?>();

@@ -6,7 +6,12 @@ namespace Entrada.Cli.Infrastructure;
 /// <summary>Lets Spectre.Console.Cli build commands from Microsoft.Extensions.DependencyInjection.</summary>
 internal sealed class TypeRegistrar(IServiceCollection services) : ITypeRegistrar
 {
-    public ITypeResolver Build() => new TypeResolver(services.BuildServiceProvider());
+    public ITypeResolver Build()
+    {
+        var resolver = new TypeResolver(services.BuildServiceProvider());
+        Core.Diagnostics.StartupTimeline.Mark("services built");
+        return resolver;
+    }
 
     public void Register(Type service, Type implementation) => services.AddSingleton(service, implementation);
 

@@ -28,6 +28,13 @@ public sealed record ActionRunRequest(string ActionId, string ConnectionName, Js
     /// exception from it fails the run (and the job).
     /// </summary>
     public Func<string, CancellationToken, ValueTask>? OnJobStarted { get; init; }
+    /// <summary>
+    /// Completes when the caller's record of the run is written, if the caller writes it while the
+    /// run starts (<c>RunService</c> does for a run in the caller's flow). Awaited once the preflight
+    /// has passed, before the job is named and before the action sends anything, so that a run is
+    /// always on record before any change is sent; a failure to write it fails the run.
+    /// </summary>
+    public Task? Recorded { get; init; }
 }
 
 /// <summary>How a run ended.</summary>
@@ -125,6 +132,7 @@ public sealed partial class ActionRunner(
         {
             var connection = await connections.GetAsync(request.ConnectionName, cancellationToken);
             connectionName = connection.Name;
+            StartupTimeline.Mark("connection read");
             CheckTarget(descriptor, connection);
             var input = ActionInput.Bind(descriptor, request.Input);
             if (request.DryRun && !descriptor.Destructive)
@@ -152,6 +160,7 @@ public sealed partial class ActionRunner(
                 throw;
             }
 
+            StartupTimeline.Mark("preflight passed");
             if (creating is not null)
             {
                 // A new job has nothing finished yet: no need to read its items back.
@@ -161,6 +170,11 @@ public sealed partial class ActionRunner(
             {
                 // Claimed already (ResumableJobAsync): this process holds it.
                 tracker = await jobs.TrackAsync(resumed, cancellationToken);
+            }
+
+            if (request.Recorded is { } recorded)
+            {
+                await recorded.WaitAsync(cancellationToken);
             }
 
             if (tracker is not null && request.OnJobStarted is { } onJobStarted)
@@ -179,6 +193,7 @@ public sealed partial class ActionRunner(
             context = contextFactories.FirstOrDefault(f => f.Target == descriptor.Target)?.Create(basis) ?? basis;
 
             LogRunStarting(logger, descriptor.Id, connection.Name, request.DryRun);
+            StartupTimeline.Mark("action invoked");
             await foreach (var item in action.InvokeAsync(input, context, cancellationToken).WithCancellation(cancellationToken))
             {
                 if (descriptor.IsList)
@@ -202,7 +217,9 @@ public sealed partial class ActionRunner(
             }
 
             var duration = time.GetElapsedTime(started);
+            StartupTimeline.Mark("action finished");
             var auditId = await WriteAuditAsync(request, descriptor, connectionName, duration, outcome, null, context, count);
+            StartupTimeline.Mark("audit written");
             return new ActionRunResult
             {
                 Action = descriptor,

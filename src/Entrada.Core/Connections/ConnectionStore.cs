@@ -238,9 +238,11 @@ public sealed partial class ConnectionStore
         }
 
         var stored = JsonSerializer.Deserialize<StoredSettings>(reader.GetString(2), Json) ?? new StoredSettings();
+        Diagnostics.StartupTimeline.Mark("connection settings read");
         var secrets = reader.IsDBNull(3)
             ? new Dictionary<string, Secret>()
             : _protector.Unprotect(SecretsPurpose, reader.GetString(3));
+        Diagnostics.StartupTimeline.Mark("connection secrets decrypted");
         var lastTest = reader.IsDBNull(6) ? null : JsonSerializer.Deserialize<ConnectionTestSummary>(reader.GetString(6), Json);
 
         var cloud = CloudSettings.Global;

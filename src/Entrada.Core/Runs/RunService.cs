@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Entrada.Core.Actions;
 using Entrada.Core.Connections;
+using Entrada.Core.Diagnostics;
 using Entrada.Core.Jobs;
 using Entrada.Core.Secrets;
 using Microsoft.Extensions.Logging;
@@ -57,7 +58,7 @@ public sealed partial class RunService(
     /// <summary>Runs an action to its end in the caller's flow; a failure is recorded and then thrown as it was.</summary>
     public async Task<RunOutcome> RunAsync(RunRequest request, Caller caller, RunObserver? observer, CancellationToken cancellationToken)
     {
-        var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
+        var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), recordAlongside: true, cancellationToken);
         return Finish(await ExecuteAsync(active, descriptor, observer, resumed: null));
     }
 
@@ -68,7 +69,7 @@ public sealed partial class RunService(
     public async Task<RunOutcome> ResumeJobAsync(string jobId, Caller caller, RunObserver? observer, CancellationToken cancellationToken)
     {
         var job = await runner.ResumableJobAsync(jobId, cancellationToken);
-        var (active, descriptor) = await BeginAsync(new RunRequest(job.Action, job.Connection, runner.InputOf(job)), caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), cancellationToken);
+        var (active, descriptor) = await BeginAsync(new RunRequest(job.Action, job.Connection, runner.InputOf(job)), caller, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token), recordAlongside: false, cancellationToken);
         return Finish(await ExecuteAsync(active, descriptor, observer, resumed: job));
     }
 
@@ -85,7 +86,7 @@ public sealed partial class RunService(
     /// <summary>Starts a run in the background. An unknown action or connection is refused at once; everything else is the run's outcome.</summary>
     public async Task<ActiveRun> StartAsync(RunRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token), cancellationToken);
+        var (active, descriptor) = await BeginAsync(request, caller, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token), recordAlongside: false, cancellationToken);
         active.Task = Task.Run(() => ExecuteAsync(active, descriptor, observer: null, resumed: null), CancellationToken.None);
         return active;
     }
@@ -162,7 +163,14 @@ public sealed partial class RunService(
     /// <inheritdoc />
     public void Dispose() => _stopping.Dispose();
 
-    private async Task<(ActiveRun Active, ActionDescriptor Descriptor)> BeginAsync(RunRequest request, Caller caller, CancellationTokenSource cancellation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses an unknown action or connection and records the run. With
+    /// <paramref name="recordAlongside"/> (a run in the caller's flow) the record is written on the
+    /// thread pool while the runner reads the connection and runs the preflight, off the critical
+    /// path of a short run; the runner awaits it (<see cref="ActionRunRequest.Recorded"/>) before the
+    /// action sends anything, so a run is on record before any change is sent, as when it is awaited here.
+    /// </summary>
+    private async Task<(ActiveRun Active, ActionDescriptor Descriptor)> BeginAsync(RunRequest request, Caller caller, CancellationTokenSource cancellation, bool recordAlongside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(caller);
@@ -175,6 +183,7 @@ public sealed partial class RunService(
             }
 
             var connection = await connections.GetAsync(request.Connection, cancellationToken);
+            StartupTimeline.Mark("connection read (run service)");
             var record = new RunRecord
             {
                 Id = NewId(),
@@ -188,8 +197,24 @@ public sealed partial class RunService(
                 Input = SecretMasking.MaskInput(action.Descriptor, BulkInputSummary.Of(action.Descriptor, request.Input, request.DryRun)),
                 CreatedAt = time.GetUtcNow(),
             };
-            await store.InsertAsync(record, cancellationToken);
-            var active = new ActiveRun(record, request.Input?.DeepClone(), cancellation);
+            Task recorded;
+            if (recordAlongside)
+            {
+                // (On the thread pool: SQLite's async calls run synchronously, so this would not overlap otherwise.)
+                recorded = Task.Run(async () =>
+                {
+                    await store.InsertAsync(record, CancellationToken.None);
+                    StartupTimeline.Mark("run recorded");
+                }, CancellationToken.None);
+            }
+            else
+            {
+                await store.InsertAsync(record, cancellationToken);
+                StartupTimeline.Mark("run recorded");
+                recorded = Task.CompletedTask;
+            }
+
+            var active = new ActiveRun(record, request.Input?.DeepClone(), cancellation) { Recorded = recorded };
             _active[record.Id] = active;
             return (active, action.Descriptor);
         }
@@ -238,6 +263,7 @@ public sealed partial class RunService(
                     DryRun = record.DryRun,
                     Caller = record.Caller,
                     Progress = progress,
+                    Recorded = active.Recorded,
                     OnJobStarted = async (jobId, ct) =>
                     {
                         // Stored at once, so that the run points at its job (and the job back at
@@ -303,8 +329,10 @@ public sealed partial class RunService(
         record = record with { FinishedAt = time.GetUtcNow(), Progress = null, JobId = active.JobId };
         try
         {
-            // Kept with the output's secrets masked by its type (a pass, a redeem URL); the caller
-            // waiting for this run gets it whole, once.
+            // A record written alongside the run is in place before it is completed. It is kept with the
+            // output's secrets masked by its type (a pass, a redeem URL); the caller waiting for this
+            // run gets it whole, once.
+            await active.Recorded;
             await store.CompleteAsync(record with { Output = SecretMasking.MaskOutput(descriptor, record.Output) }, CancellationToken.None);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
@@ -362,6 +390,9 @@ public sealed class ActiveRun
 
     /// <summary>The background task, for a run started in the background.</summary>
     internal Task? Task { get; set; }
+
+    /// <summary>Completes when the run's record is written (at once, unless it is written alongside the run's start).</summary>
+    internal Task Recorded { get; init; } = System.Threading.Tasks.Task.CompletedTask;
 
     /// <summary>Its latest progress.</summary>
     public ActionProgress? Progress

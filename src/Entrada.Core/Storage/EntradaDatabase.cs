@@ -55,6 +55,7 @@ public sealed class EntradaDatabase
                 await MigrateAsync(connection, cancellationToken);
                 EntradaHome.RestrictFile(Home.DatabasePath);
                 Volatile.Write(ref _migrated, 1);
+                Diagnostics.StartupTimeline.Mark("database opened");
             }
 
             return connection;

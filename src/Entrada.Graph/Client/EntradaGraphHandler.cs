@@ -39,7 +39,16 @@ internal sealed class EntradaGraphHandler(ILogger logger) : DelegatingHandler
             request.Headers.Add("client-request-id", Guid.NewGuid().ToString());
         }
 
+        if (Core.Diagnostics.StartupTimeline.Enabled)
+        {
+            Core.Diagnostics.StartupTimeline.Mark($"Graph request {request.Method} {request.RequestUri?.AbsolutePath}");
+        }
+
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (Core.Diagnostics.StartupTimeline.Enabled)
+        {
+            Core.Diagnostics.StartupTimeline.Mark($"Graph response {(int)response.StatusCode} (HTTP/{response.Version})");
+        }
 
         // The run this request belongs to travels on the request (GraphRun adds it); a request
         // outside any run (a connection test) carries none and is simply not attributed.

@@ -34,6 +34,7 @@ internal sealed class GraphClientCache(TimeProvider time, ILoggerFactory? logger
 
             var created = new GraphConnection(connection, time, _logger, delegated, tokens);
             GraphLog.ClientCreated(_logger, connection.Name, connection.Cloud.WireName, connection.Cloud.GraphEndpoint);
+            Core.Diagnostics.StartupTimeline.Mark("Graph client created");
             _connections[connection.Name] = created;
             return created;
         }

@@ -42,10 +42,12 @@ internal sealed class CachedTokenCredential(TokenCredential inner, TimeProvider 
                 && IsFresh(stored.ExpiresOn))
             {
                 token = new AccessToken(stored.AccessToken.Reveal(), stored.ExpiresOn);
+                Core.Diagnostics.StartupTimeline.Mark("token read from the store");
             }
             else
             {
                 token = await inner.GetTokenAsync(requestContext, cancellationToken).ConfigureAwait(false);
+                Core.Diagnostics.StartupTimeline.Mark("token issued");
                 if (persisted is not null)
                 {
                     await persisted.SaveAsync(requestContext, token, cancellationToken).ConfigureAwait(false);

@@ -42,6 +42,23 @@ internal sealed class SealAction : EntradaAction<SealInput, int>
     }
 }
 
+/// <summary>A destructive action that, when it is invoked, asks what the run store holds: a change must never be sent before its run is on record.</summary>
+internal sealed class RecordedFirstAction : EntradaAction<GreetInput, Greeting>
+{
+    /// <summary>Set by the test: the runs on record at the moment the action runs.</summary>
+    public static Func<Task<IReadOnlyList<RunRecord>>>? OnRecord { get; set; }
+
+    public static IReadOnlyList<RunRecord>? SeenOnRecord { get; private set; }
+
+    public override ActionDescriptor Descriptor { get; } = Describe("test.recorded-first", "Changes something.", ActionTarget.Graph) with { Destructive = true };
+
+    public override async Task<Greeting> ExecuteAsync(GreetInput input, ActionContext context, CancellationToken cancellationToken)
+    {
+        SeenOnRecord = await OnRecord!();
+        return new Greeting("changed " + input.Name);
+    }
+}
+
 public sealed class RunServiceTests : IDisposable
 {
     private readonly TempHome _temp = new();
@@ -51,7 +68,7 @@ public sealed class RunServiceTests : IDisposable
     {
         var services = new ServiceCollection();
         services.AddEntradaCore(_temp.Home);
-        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>().Add<TouchAction>().Add<SealAction>());
+        services.AddActions(c => c.Add<GreetAction>().Add<CountAction>().Add<RefusedAction>().Add<TouchAction>().Add<SealAction>().Add<RecordedFirstAction>());
         _services = services.BuildServiceProvider();
         var connection = ConnectionFactory.Create(
             new ConnectionRequest { Name = "Contoso", Method = "app-registration", TenantId = "contoso.onmicrosoft.com", ClientId = "11111111-2222-3333-4444-555555555555", ClientSecret = new Secret("s") },
@@ -88,6 +105,18 @@ public sealed class RunServiceTests : IDisposable
         stored.Output!.AsArray().Select(n => n!.GetValue<int>()).ShouldBe([1, 2, 3]);
         stored.ItemCount.ShouldBe(3);
         stored.AuditId.ShouldBe(outcome.Result.AuditId);
+    }
+
+    [Fact]
+    public async Task ARunInTheCallersFlow_IsOnRecordBeforeTheActionRuns_ThoughItsRecordIsWrittenAlongsideItsStart()
+    {
+        RecordedFirstAction.OnRecord = () => Runs.ListAsync(null, "test.recorded-first", 10, default);
+        var outcome = await Runs.RunAsync(new RunRequest("test.recorded-first", "Contoso", JsonNode.Parse("""{"name":"Ada"}""")), Caller.Cli(), null, default);
+
+        var seen = RecordedFirstAction.SeenOnRecord.ShouldNotBeNull().ShouldHaveSingleItem();
+        seen.Id.ShouldBe(outcome.Record.Id);
+        seen.Status.ShouldBe(RunStatus.Running);
+        (await Runs.GetAsync(outcome.Record.Id, default)).Status.ShouldBe(RunStatus.Succeeded);
     }
 
     [Fact]
