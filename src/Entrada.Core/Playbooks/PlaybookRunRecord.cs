@@ -133,7 +133,7 @@ public sealed record PlaybookRunRecord
     public required string Connection { get; init; }
     /// <summary>Who started it.</summary>
     [JsonIgnore]
-    public required Caller Caller { get; init; }
+    public Caller Caller { get; init; } = new(CallerInterface.Cli, null);
     /// <summary>The edge that started it.</summary>
     public CallerInterface Interface => Caller.Interface;
     /// <summary>Who started it.</summary>

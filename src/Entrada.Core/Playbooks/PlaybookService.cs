@@ -678,6 +678,17 @@ public sealed partial class PlaybookService(
             return outputs[0]?.DeepClone();
         }
 
+        if (outputs.Length > 0 && outputs.All(o => o is JsonObject obj && obj["dryRun"] is JsonValue flag && flag.GetValue<bool>()))
+        {
+            // A dry run: every part's planned requests together, and what each part would do.
+            return new JsonObject
+            {
+                ["dryRun"] = true,
+                ["requests"] = new JsonArray([.. outputs.SelectMany(o => ((JsonArray?)o!["requests"])?.Select(r => r?.DeepClone()) ?? [])]),
+                ["results"] = new JsonArray([.. parts.Select((part, i) => (JsonNode?)new JsonObject { ["item"] = part.Item?.DeepClone(), ["result"] = outputs[i]!["result"]?.DeepClone() })]),
+            };
+        }
+
         if (descriptor.Bulk && outputs.All(o => o is JsonObject obj && obj["items"] is JsonArray))
         {
             var merged = new JsonObject { ["done"] = 0, ["unchanged"] = 0, ["failed"] = 0, ["items"] = new JsonArray() };
@@ -727,7 +738,7 @@ public sealed partial class PlaybookService(
                 unchanged += obj["unchanged"]?.GetValue<int>() ?? 0;
                 failed += obj["failed"]?.GetValue<int>() ?? 0;
             }
-            else if (parts[i].Status == PlaybookStepStatus.Succeeded)
+            else if (parts[i].Status == PlaybookStepStatus.Succeeded && !(outputs[i] is JsonObject plan && plan["dryRun"] is not null))
             {
                 done++;
             }
