@@ -308,6 +308,20 @@ internal static class EntradaCli
             jobs.AddCommand<Commands.Jobs.JobsCancelCommand>("cancel").WithDescription("Stop a job at its next checkpoint; finished items stay recorded.").WithExample("jobs", "cancel", "5e1f0a9c2b7d");
         });
 
+        config.AddBranch("playbooks", playbooks =>
+        {
+            playbooks.SetDescription("Playbooks: a whole response (contain, offboard, restore) as one durable, resumable, dry-runnable run.");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksListCommand>("list").WithDescription("List the built-in playbooks and those in ENTRADA_HOME/playbooks.").WithExample("playbooks", "list");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksShowCommand>("show").WithDescription("Show a playbook's inputs and steps; with --connection, whether each step can run on it.").WithExample("playbooks", "show", "contain-user", "--connection", "Contoso");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksValidateCommand>("validate").WithDescription("Check a playbook file: YAML, shape, actions, expressions and step references, with line and column.").WithExample("playbooks", "validate", "my-playbook.yaml");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksRunCommand>("run").WithDescription("Run a playbook (--dry-run: run the reads, print every write, send no change).").WithExample("playbooks", "run", "contain-user", "--connection", "Contoso", "--set", "userIds=id1,id2", "--dry-run");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksRunsCommand>("runs").WithDescription("List playbook runs, newest first.").WithExample("playbooks", "runs");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksStatusCommand>("status").WithDescription("Show a playbook run's steps as a timeline.").WithExample("playbooks", "status", "pbr_5e1f0a9c2b7d4a10");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksResumeCommand>("resume").WithDescription("Go on with an interrupted, failed or cancelled run from its checkpoints.").WithExample("playbooks", "resume", "pbr_5e1f0a9c2b7d4a10");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksApproveCommand>("approve").WithDescription("Approve the step a run waits on, and run on.").WithExample("playbooks", "approve", "pbr_5e1f0a9c2b7d4a10");
+            playbooks.AddCommand<Commands.Playbooks.PlaybooksRejectCommand>("reject").WithDescription("Reject the step a run waits on; the run ends there.").WithExample("playbooks", "reject", "pbr_5e1f0a9c2b7d4a10", "--reason", "false positive");
+        });
+
         config.AddBranch("runs", runs =>
         {
             runs.SetDescription("Every run of an action, from the CLI, the API or the pages: list them, see one, stop one.");

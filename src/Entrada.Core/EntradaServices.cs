@@ -37,6 +37,10 @@ public static class EntradaServices
         services.AddSingleton<Runs.RunStore>();
         services.AddSingleton<Runs.RunService>();
         services.AddSingleton<Keys.ApiKeyStore>();
+        services.AddSingleton<Playbooks.PlaybookValidator>();
+        services.AddSingleton<Playbooks.PlaybookLibrary>();
+        services.AddSingleton<Playbooks.PlaybookRunStore>();
+        services.AddSingleton<Playbooks.PlaybookService>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -199,7 +199,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
         return input;
     }
 
-    private static string ReadInputFile(string path)
+    internal static string ReadInputFile(string path)
     {
         try
         {
@@ -211,7 +211,7 @@ internal sealed class RunCommand(ActionCatalog catalog, RunService runs, CliOutp
         }
     }
 
-    private static JsonNode? TypedValue(string key, string value, JsonNode? schema)
+    internal static JsonNode? TypedValue(string key, string value, JsonNode? schema)
     {
         var types = schema?["type"] switch
         {

@@ -239,6 +239,32 @@ public sealed class EntradaDatabase
             expires_at     TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+
+        // 9: playbook runs: the playbook as run, its input (encrypted), each step's state and
+        // checkpoints (masked) as one document, held by the process that runs it under a lease.
+        """
+        CREATE TABLE playbook_runs (
+            id               TEXT PRIMARY KEY,
+            playbook         TEXT NOT NULL,
+            connection       TEXT NOT NULL,
+            interface        TEXT NOT NULL,
+            actor            TEXT NULL,
+            dry_run          INTEGER NOT NULL,
+            status           TEXT NOT NULL,
+            definition       TEXT NOT NULL,
+            input            TEXT NOT NULL,
+            state            TEXT NOT NULL,
+            error            TEXT NULL,
+            owner_pid        INTEGER NULL,
+            owner_host       TEXT NULL,
+            lease_expires_at TEXT NULL,
+            audit_id         INTEGER NULL,
+            created_at       TEXT NOT NULL,
+            updated_at       TEXT NOT NULL,
+            finished_at      TEXT NULL
+        );
+        CREATE INDEX playbook_runs_created ON playbook_runs (created_at);
+        """,
     ];
 }
 

@@ -93,6 +93,8 @@ internal sealed class EntradaServer : IAsyncDisposable
             var runs = app.Services.GetRequiredService<RunService>();
             await runs.MarkOwnerlessInterruptedAsync(cancellationToken);
             app.Lifetime.ApplicationStopping.Register(() => runs.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult());
+            var playbookRuns = app.Services.GetRequiredService<Entrada.Core.Playbooks.PlaybookService>();
+            app.Lifetime.ApplicationStopping.Register(() => playbookRuns.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult());
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
@@ -271,6 +273,7 @@ internal sealed class EntradaServer : IAsyncDisposable
         api.MapRunsApi();
         api.MapAuditApi();
         api.MapJobsApi();
+        api.MapPlaybooksApi(settings);
         api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
         app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();

@@ -29,6 +29,9 @@ public sealed class EmulatedTenant : IAsyncLifetime
     /// <summary>How many Graph requests the emulator has started.</summary>
     public int GraphRequests => _requests.Count("/v1.0/");
 
+    /// <summary>How many requests the emulator has started whose log line matches <paramref name="match"/> ("Request starting HTTP/2 PATCH https://…/v1.0/users/…").</summary>
+    public int RequestsWhere(Func<string, bool> match) => _requests.Count(match);
+
     public async Task InitializeAsync()
     {
         Server = await EmulatorServer.StartAsync(new EmulatorOptions
@@ -62,6 +65,8 @@ public sealed class EmulatedTenant : IAsyncLifetime
         private readonly ConcurrentQueue<string> _lines = new();
 
         public int Count(string contains) => _lines.Count(l => l.Contains(contains, StringComparison.OrdinalIgnoreCase));
+
+        public int Count(Func<string, bool> match) => _lines.Count(match);
 
         public ILogger CreateLogger(string categoryName) => new Logger(categoryName == "Microsoft.AspNetCore.Hosting.Diagnostics" ? _lines : null);
 
