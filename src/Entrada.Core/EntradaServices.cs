@@ -37,6 +37,11 @@ public static class EntradaServices
         services.AddSingleton<Runs.RunStore>();
         services.AddSingleton<Runs.RunService>();
         services.AddSingleton<Keys.ApiKeyStore>();
+        services.TryAddSingleton(new Runners.RunnerOptions());
+        services.AddSingleton<Runners.RunnerStore>();
+        services.AddSingleton<Runners.RunnerDispatcher>();
+        services.AddSingleton<Runners.RunnerService>();
+        services.AddSingleton<Runners.RunnerExecutor>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();
