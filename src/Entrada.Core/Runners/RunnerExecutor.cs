@@ -82,6 +82,7 @@ public sealed partial class RunnerExecutor
             if (assignment.Job is { } job)
             {
                 await _jobs.ImportAsync(job.Id, actionId, connection.Name, _jobInputs.Seal(input), job.Items, job.Finished, assignment.Caller, cancellationToken);
+                LogJob(_logger, assignment.Id, job.Id, job.Finished.Count, job.Items.Count);
                 _held[job.Id] = (assignment.Id, uplink);
                 try
                 {
@@ -162,6 +163,9 @@ public sealed partial class RunnerExecutor
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: {Work} {ActionId} on connection {Connection}")]
     private static partial void LogExecuting(ILogger logger, string assignmentId, string work, string? actionId, string connection);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assignment {AssignmentId}: job {JobId} starts with {Finished} of {Total} items finished")]
+    private static partial void LogJob(ILogger logger, string assignmentId, string jobId, int finished, int total);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Assignment {AssignmentId} failed unexpectedly")]
     private static partial void LogCrashed(ILogger logger, string assignmentId, Exception exception);
