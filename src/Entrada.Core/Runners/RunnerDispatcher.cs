@@ -374,6 +374,12 @@ public sealed partial class RunnerDispatcher : IDisposable
 
     private async Task<(RunnerOutcome Outcome, string? RunnerId)> DispatchAsync(Assignment assignment, CancellationToken cancellationToken)
     {
+        if (Channel is null)
+        {
+            // Runners connect to the server only: a process without their hub (the command line) has none to wait for.
+            throw new RunnerFailedException(new RunProblem(ErrorKind.Configuration, $"This connection is run by the runners of group '{assignment.Group}', which connect to the Entrada server: run it through the server's API or pages."));
+        }
+
         lock (_gate)
         {
             assignment.WaitingSince = _time.GetUtcNow();

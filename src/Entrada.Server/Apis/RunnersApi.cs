@@ -63,18 +63,26 @@ internal static class RunnersApi
         return TypedResults.Ok((await runners.ListAsync(cancellationToken)).First(r => r.Id == revoked.Id));
     }
 
-    private static async Task<Created<RunnerRegisteredView>> RegisterAsync(RunnerRegisterBody body, RunnerService runners, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RunnerRegisteredView>, ProblemHttpResult>> RegisterAsync(RunnerRegisterBody body, RunnerService runners, HttpContext http, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(body.Token))
         {
             throw new EntradaValidationException("token", "A registration token is required.");
         }
 
-        var runner = await runners.RegisterAsync(
-            new RunnerRegistration(new Secret(body.Token.Trim()), body.Group ?? string.Empty, body.Name ?? string.Empty, body.PublicKey ?? string.Empty, body.Version),
-            http.Connection.RemoteIpAddress?.ToString(),
-            cancellationToken);
-        return TypedResults.Created("/api/v1/runners", new RunnerRegisteredView(runner.Id, runner.Group, runner.Name, runner.RegisteredAt));
+        try
+        {
+            var runner = await runners.RegisterAsync(
+                new RunnerRegistration(new Secret(body.Token.Trim()), body.Group ?? string.Empty, body.Name ?? string.Empty, body.PublicKey ?? string.Empty, body.Version),
+                http.Connection.RemoteIpAddress?.ToString(),
+                cancellationToken);
+            return TypedResults.Created("/api/v1/runners", new RunnerRegisteredView(runner.Id, runner.Group, runner.Name, runner.RegisteredAt));
+        }
+        catch (RunnerTokenRefusedException ex)
+        {
+            // The token is the caller's credential here: a refused one is a 401, not a failure of a remote service.
+            return TypedResults.Problem(Problems.Of(StatusCodes.Status401Unauthorized, ex.Message));
+        }
     }
 
     private static Caller CallerOf(HttpContext http) => new(CallerInterface.Api, EntradaAuth.ActorOf(http.User));

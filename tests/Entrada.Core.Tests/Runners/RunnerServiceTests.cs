@@ -119,6 +119,43 @@ public sealed class RunnerServiceTests : IDisposable
         key.Dispose();
     }
 
+    [Fact]
+    public async Task ADatabaseAtVersion8_MovesToVersion9_KeepingItsConnections_AndThenKeepsRunners()
+    {
+        var temp = new TempHome();
+        try
+        {
+            temp.Home.EnsureCreated();
+            await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={temp.Home.DatabasePath};Pooling=False"))
+            {
+                await db.OpenAsync();
+                await using var cmd = db.CreateCommand();
+                cmd.CommandText = string.Join('\n', EntradaDatabase.Migrations.Take(8)) + """
+
+                    INSERT INTO connections (name_key, name, method, settings, secrets, created_at, updated_at)
+                    VALUES ('CORP AD', 'Corp AD', 'ldap', '{"uri":"ldaps://dc1.corp.example/"}', NULL, '2026-11-01T00:00:00.0000000+00:00', '2026-11-01T00:00:00.0000000+00:00');
+                    PRAGMA user_version = 8;
+                    """;
+                await cmd.ExecuteNonQueryAsync();
+            }
+
+            var services = new ServiceCollection();
+            services.AddEntradaCore(temp.Home);
+            await using var provider = services.BuildServiceProvider();
+            var connection = await provider.GetRequiredService<ConnectionStore>().GetAsync("Corp AD", default);
+            connection.RunnerGroup.ShouldBeNull("a connection from before runners is run by the server");
+            (await provider.GetRequiredService<EntradaDatabase>().GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
+            var runners = provider.GetRequiredService<RunnerService>();
+            var runner = await runners.RegisterAsync(Registration(await runners.CreateTokenAsync("corp", Caller.Cli(), default), "corp", out var key), null, default);
+            (await runners.ListAsync(default)).Single().Id.ShouldBe(runner.Id);
+            key.Dispose();
+        }
+        finally
+        {
+            temp.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("Corp")]
     [InlineData("")]
