@@ -216,6 +216,7 @@ internal static class EntradaCli
         services.AddSingleton<CliOutput>();
         services.AddSingleton<SecretInput>();
         services.AddSingleton<KeyRingWarning>();
+        services.AddSingleton<Commands.Runners.RunnerAgent>();
         return new TypeRegistrar(services);
     }
 
@@ -328,6 +329,25 @@ internal static class EntradaCli
             runs.AddCommand<Commands.Runs.RunsListCommand>("list").WithDescription("List runs, newest first.").WithExample("runs", "list", "--connection", "Contoso");
             runs.AddCommand<Commands.Runs.RunsShowCommand>("show").WithDescription("Show a run and its output.").WithExample("runs", "show", "run_5e1f0a9c2b7d4a10");
             runs.AddCommand<Commands.Runs.RunsCancelCommand>("cancel").WithDescription("Stop a running run (a bulk run of another process stops at its job's next checkpoint).").WithExample("runs", "cancel", "run_5e1f0a9c2b7d4a10");
+        });
+
+        config.AddBranch("runners", runners =>
+        {
+            runners.SetDescription("Runners take the runs of connections bound to their runner group, from inside the network that reaches the directory: tokens, list, revoke.");
+            runners.AddBranch("token", token =>
+            {
+                token.SetDescription("One-time registration tokens for runners.");
+                token.AddCommand<Commands.Runners.RunnersTokenCreateCommand>("create").WithDescription("Make a one-time registration token for a runner group (valid for an hour), shown once.").WithExample("runners", "token", "create", "--group", "corp");
+            });
+            runners.AddCommand<Commands.Runners.RunnersListCommand>("list").WithDescription("List runners: group, name, version, address, connected since, last heartbeat, runs in progress, status.").WithExample("runners", "list");
+            runners.AddCommand<Commands.Runners.RunnersRevokeCommand>("revoke").WithDescription("Revoke a runner: it is refused from now on.").WithExample("runners", "revoke", "rn_3f2a9c0d1b4e");
+        });
+
+        config.AddBranch("runner", runner =>
+        {
+            runner.SetDescription("On the runner's machine: register it with a server, and start it.");
+            runner.AddCommand<Commands.Runners.RunnerRegisterCommand>("register").WithDescription("Register this machine as a runner of a group: the token comes from standard input or ENTRADA_RUNNER_TOKEN; the private key stays in ENTRADA_HOME.").WithExample("runner", "register", "--server", "https://entrada.example.com", "--group", "corp");
+            runner.AddCommand<Commands.Runners.RunnerStartCommand>("start").WithDescription("Connect out to the server and run what it hands over, until Ctrl+C; reconnects with back-off.").WithExample("runner", "start");
         });
 
         config.AddBranch("audit", audit =>

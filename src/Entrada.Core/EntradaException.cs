@@ -79,6 +79,8 @@ public enum NextStepKind
     ListRuns,
     /// <summary>List the API keys.</summary>
     ListKeys,
+    /// <summary>List the runners.</summary>
+    ListRunners,
 }
 
 /// <summary>A next step for a failure: what to do, and what to do it to.</summary>

@@ -41,6 +41,11 @@ public static class EntradaServices
         services.AddSingleton<Playbooks.PlaybookLibrary>();
         services.AddSingleton<Playbooks.PlaybookRunStore>();
         services.AddSingleton<Playbooks.PlaybookService>();
+        services.TryAddSingleton(new Runners.RunnerOptions());
+        services.AddSingleton<Runners.RunnerStore>();
+        services.AddSingleton<Runners.RunnerDispatcher>();
+        services.AddSingleton<Runners.RunnerService>();
+        services.AddSingleton<Runners.RunnerExecutor>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -22,6 +22,7 @@ internal static class LdapActions
             .Add<CompareAction>()
             .Add<EnableAccountAction>()
             .Add<DisableAccountAction>()
+            .Add<DisableAccountsAction>()
             .Add<UnlockAccountAction>()
             .Add<ResetPasswordAction>()
             .Add<AddGroupMemberAction>()

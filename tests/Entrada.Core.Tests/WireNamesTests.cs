@@ -11,7 +11,7 @@ public sealed class WireNamesTests
     {
         WireNames.All<JobStatus>().ShouldBe(["running", "completed", "failed", "cancelled", "interrupted"]);
         WireNames.All<JobItemState>().ShouldBe(["pending", "done", "unchanged", "failed"]);
-        WireNames.All<RunStatus>().ShouldBe(["running", "succeeded", "failed", "cancelled", "interrupted"]);
+        WireNames.All<RunStatus>().ShouldBe(["running", "succeeded", "failed", "cancelled", "interrupted", "waiting-for-runner"]);
         WireNames.All<AuditOutcome>().ShouldBe(["succeeded", "failed", "cancelled", "dry-run"]);
         WireNames.All<CallerInterface>().ShouldBe(["cli", "api", "web"]);
     }

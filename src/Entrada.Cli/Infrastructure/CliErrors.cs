@@ -59,6 +59,7 @@ internal static class CliErrors
         NextStepKind.CancelJob => $"Cancel it with 'entrada jobs cancel {next.Target}'.",
         NextStepKind.ListRuns => "List them with 'entrada runs list'.",
         NextStepKind.ListKeys => "List them with 'entrada keys list'.",
+        NextStepKind.ListRunners => "List them with 'entrada runners list'.",
         _ => null,
     };
 

@@ -72,6 +72,18 @@ public sealed record Connection
     /// <summary>The outcome of the last test, if it was ever tested.</summary>
     public ConnectionTestSummary? LastTest { get; init; }
 
+    /// <summary>
+    /// The runner group whose runners run everything on this connection (actions, bulk jobs, tests);
+    /// null when the server runs them itself.
+    /// </summary>
+    public string? RunnerGroup { get; init; }
+
+    /// <summary>
+    /// For a connection of a runner group: where its runners find the secret (<c>env:NAME</c> or
+    /// <c>file:/path</c>). The secret itself is never given to or kept by the server.
+    /// </summary>
+    public string? SecretReference { get; init; }
+
     /// <summary>The tenant, for the Graph methods.</summary>
     public string? TenantId => AppRegistration?.TenantId ?? OAuth?.TenantId;
 

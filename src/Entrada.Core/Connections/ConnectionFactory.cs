@@ -37,13 +37,19 @@ public static class ConnectionFactory
             throw new EntradaValidationException(errors);
         }
 
-        var connection = Build(request, method, request.Name ?? string.Empty, existing: null, errors);
+        var placement = Runners.RunnerPlacement.Of(request, existing: null, method, errors);
+        var connection = Build(request, method, request.Name ?? string.Empty, existing: null, errors, placement.SecretReference is not null);
+        if (connection is not null)
+        {
+            placement.Check(connection, request, errors);
+        }
+
         if (errors.Count > 0)
         {
             throw new EntradaValidationException(errors);
         }
 
-        return connection! with { CreatedAt = now, UpdatedAt = now };
+        return connection! with { CreatedAt = now, UpdatedAt = now, RunnerGroup = placement.Group, SecretReference = placement.SecretReference };
     }
 
     /// <summary>
@@ -66,16 +72,22 @@ public static class ConnectionFactory
         }
 
         var errors = new List<ValidationError>();
-        var updated = Build(request, existing.Method, existing.Name, existing, errors);
+        var placement = Runners.RunnerPlacement.Of(request, existing, existing.Method, errors);
+        var updated = Build(request, existing.Method, existing.Name, existing, errors, placement.SecretReference is not null);
+        if (updated is not null)
+        {
+            placement.Check(updated, request, errors);
+        }
+
         if (errors.Count > 0)
         {
             throw new EntradaValidationException(errors);
         }
 
-        return updated! with { CreatedAt = existing.CreatedAt, UpdatedAt = now, LastTest = null };
+        return updated! with { CreatedAt = existing.CreatedAt, UpdatedAt = now, LastTest = null, RunnerGroup = placement.Group, SecretReference = placement.SecretReference };
     }
 
-    private static Connection? Build(ConnectionRequest r, ConnectionMethod method, string name, Connection? existing, List<ValidationError> errors)
+    private static Connection? Build(ConnectionRequest r, ConnectionMethod method, string name, Connection? existing, List<ValidationError> errors, bool referenced)
     {
         switch (method)
         {
@@ -85,7 +97,7 @@ public static class ConnectionFactory
                 var cloud = BuildCloud(r, existing?.Cloud, errors);
                 var tenant = CheckTenant(r.TenantId ?? existing?.AppRegistration?.TenantId, allowOrganizations: false, errors);
                 var client = CheckClientId(r.ClientId ?? existing?.AppRegistration?.ClientId, errors);
-                var (secret, certificate) = BuildCredential(r, existing?.AppRegistration, errors);
+                var (secret, certificate) = BuildCredential(r, referenced ? null : existing?.AppRegistration, errors, referenced);
                 return new Connection
                 {
                     Name = name,
@@ -119,7 +131,7 @@ public static class ConnectionFactory
             case ConnectionMethod.Ldap:
             {
                 RefuseFieldsOf(r, errors, "ldap", ldap: false);
-                return new Connection { Name = name, Method = method, Ldap = BuildLdap(r, existing?.Ldap, errors) };
+                return new Connection { Name = name, Method = method, Ldap = BuildLdap(r, existing?.Ldap, errors, referenced) };
             }
 
             default:
@@ -263,8 +275,14 @@ public static class ConnectionFactory
         }
     }
 
-    private static (Secret? Secret, ClientCertificate? Certificate) BuildCredential(ConnectionRequest r, AppRegistrationSettings? existing, List<ValidationError> errors)
+    private static (Secret? Secret, ClientCertificate? Certificate) BuildCredential(ConnectionRequest r, AppRegistrationSettings? existing, List<ValidationError> errors, bool referenced)
     {
+        if (referenced && r.ClientSecret is null && r.Certificate is null)
+        {
+            // The runners resolve the secret; the server keeps none.
+            return (null, null);
+        }
+
         if (r.ClientSecret is not null && r.Certificate is not null)
         {
             errors.Add(new("clientSecret", "Give either a client secret or a client certificate, not both."));
@@ -348,7 +366,7 @@ public static class ConnectionFactory
     private static bool LooksLikePem(byte[] content) =>
         content.AsSpan().IndexOf("-----BEGIN"u8) >= 0;
 
-    private static LdapSettings? BuildLdap(ConnectionRequest r, LdapSettings? existing, List<ValidationError> errors)
+    private static LdapSettings? BuildLdap(ConnectionRequest r, LdapSettings? existing, List<ValidationError> errors, bool referenced)
     {
         Uri? uri = existing?.Uri;
         if (r.Uri is not null)
@@ -365,7 +383,7 @@ public static class ConnectionFactory
 
         var anonymous = r.Anonymous ?? (existing is not null && existing.IsAnonymous && r.Password is null && r.BindDn is null);
         var bindDn = anonymous ? null : (r.BindDn ?? existing?.BindDn);
-        var password = anonymous ? null : (r.Password ?? existing?.Password);
+        var password = anonymous ? null : (r.Password ?? (referenced ? null : existing?.Password));
         if (anonymous && (r.BindDn is not null || r.Password is not null))
         {
             errors.Add(new("bindDn", "An anonymous bind takes no bind DN or password; drop --anonymous or drop them."));
@@ -381,7 +399,7 @@ public static class ConnectionFactory
                 errors.Add(new("bindDn", $"The bind DN '{bindDn}' is neither a valid DN ({dnProblem}) nor a UPN: expected something like CN=svc-entrada,OU=Service Accounts,DC=contoso,DC=com or svc-entrada@contoso.com."));
             }
 
-            if (password is null)
+            if (password is null && !referenced)
             {
                 errors.Add(new("password", "A bind password is required (--password-stdin or --password-env VAR), or use --anonymous for an anonymous bind."));
             }
@@ -408,7 +426,7 @@ public static class ConnectionFactory
 
         var insecure = r.InsecureSkipVerify ?? existing?.InsecureSkipVerify ?? false;
         var allowPlain = r.AllowPlainBind ?? existing?.AllowPlainBind ?? false;
-        if (uri is not null && password is not null && !allowPlain && !startTls
+        if (uri is not null && (password is not null || referenced) && !allowPlain && !startTls
             && string.Equals(uri.Scheme, "ldap", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add(new("uri", "A simple bind over plain ldap:// sends the password in clear: use ldaps://, add --start-tls, or pass --allow-plain-bind if you accept that risk."));

@@ -53,6 +53,10 @@ public sealed record ConnectionRequest
     public bool? AllowPlainBind { get; init; }
     /// <summary>LDAP protocol version (2 or 3).</summary>
     public int? ProtocolVersion { get; init; }
+    /// <summary>The runner group that runs the connection; empty to have the server run it again.</summary>
+    public string? RunnerGroup { get; init; }
+    /// <summary>For a runner group's connection: where the runners find the secret (<c>env:NAME</c> or <c>file:/path</c>); empty to remove it.</summary>
+    public string? SecretReference { get; init; }
 }
 
 /// <summary>What a request changes, named as people name the settings.</summary>
@@ -88,6 +92,8 @@ public static class ConnectionRequestChanges
         Add(request.InsecureSkipVerify is not null, "certificate verification");
         Add(request.AllowPlainBind is not null, "plain bind");
         Add(request.ProtocolVersion is not null, "protocol version");
+        Add(request.RunnerGroup is not null, "runner group");
+        Add(request.SecretReference is not null, "secret reference");
         return fields;
     }
 }

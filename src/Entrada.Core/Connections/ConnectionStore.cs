@@ -179,6 +179,8 @@ public sealed partial class ConnectionStore
             AuthorityHost = c.Cloud.Kind == CloudKind.Custom ? c.Cloud.AuthorityHost.ToString() : null,
             GraphEndpoint = c.Cloud.Kind == CloudKind.Custom ? c.Cloud.GraphEndpoint.ToString() : null,
             CloudCaCertificate = c.Cloud.Kind == CloudKind.Custom ? c.Cloud.CaCertificatePem : null,
+            RunnerGroup = c.RunnerGroup,
+            SecretReference = c.SecretReference,
         };
 
         if (c.AppRegistration is { } app)
@@ -261,6 +263,8 @@ public sealed partial class ConnectionStore
             CreatedAt = DateTimeOffset.Parse(reader.GetString(4), CultureInfo.InvariantCulture),
             UpdatedAt = DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture),
             LastTest = lastTest,
+            RunnerGroup = stored.RunnerGroup,
+            SecretReference = stored.SecretReference,
         };
 
         return method switch
@@ -315,5 +319,7 @@ public sealed partial class ConnectionStore
         public bool? InsecureSkipVerify { get; set; }
         public bool? AllowPlainBind { get; set; }
         public int? ProtocolVersion { get; set; }
+        public string? RunnerGroup { get; set; }
+        public string? SecretReference { get; set; }
     }
 }

@@ -17,6 +17,8 @@ public static class ConnectionCredentials
     public const string Password = "password";
     /// <summary>An LDAP anonymous bind.</summary>
     public const string Anonymous = "anonymous";
+    /// <summary>The secret is kept only on the connection's runners, which find it where the reference says.</summary>
+    public const string SecretReference = "secret-reference";
     /// <summary>No credential is kept: it was removed when the connection's destination changed; set it again.</summary>
     public const string None = "none";
 }
@@ -120,6 +122,14 @@ public sealed record ConnectionView
     [Description("LDAP: the protocol version.")]
     public int? ProtocolVersion { get; init; }
 
+    /// <summary>The runner group that runs the connection; absent when the server runs it.</summary>
+    [Description("The runner group whose runners run everything on this connection (actions, bulk jobs, Test Connection); absent when the server runs it itself.")]
+    public string? RunnerGroup { get; init; }
+
+    /// <summary>Where the runners find the secret (not the secret).</summary>
+    [Description("For a runner group's connection: where its runners find the secret (env:NAME or file:/path on the runner); the server never holds the secret.")]
+    public string? SecretReference { get; init; }
+
     /// <summary>When the connection was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
 
@@ -141,6 +151,8 @@ public sealed record ConnectionView
             CreatedAt = c.CreatedAt,
             UpdatedAt = c.UpdatedAt,
             LastTest = c.LastTest,
+            RunnerGroup = c.RunnerGroup,
+            SecretReference = c.SecretReference,
         };
 
         if (c.Method != ConnectionMethod.Ldap)
@@ -185,6 +197,11 @@ public sealed record ConnectionView
                 AllowPlainBind = ldap.AllowPlainBind,
                 ProtocolVersion = ldap.ProtocolVersion,
             }, ldap.CaCertificatePem);
+        }
+
+        if (c.SecretReference is not null)
+        {
+            view = view with { Credential = ConnectionCredentials.SecretReference };
         }
 
         return view;

@@ -8,7 +8,7 @@ namespace Entrada.Core.Diagnostics;
 /// Tests a connection with the tester of its method and audits the outcome. Used by
 /// <see cref="ConnectionService"/>, which keeps the outcome with a saved connection.
 /// </summary>
-public sealed class ConnectionTesting(IEnumerable<IConnectionTester> testers, AuditLog audit, TimeProvider time)
+public sealed class ConnectionTesting(IEnumerable<IConnectionTester> testers, AuditLog audit, Runners.RunnerDispatcher runners, TimeProvider time)
 {
     /// <summary>Tests a connection that may not be saved yet.</summary>
     public async Task<ConnectionTestReport> TestAsync(Connection connection, Caller caller, CancellationToken cancellationToken)
@@ -16,9 +16,19 @@ public sealed class ConnectionTesting(IEnumerable<IConnectionTester> testers, Au
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(caller);
         var started = time.GetTimestamp();
-        var tester = testers.FirstOrDefault(t => t.Supports(connection.Method))
-            ?? throw new EntradaValidationException("method", $"Testing {connection.Method.ToWireName()} connections is not available in this build of Entrada.");
-        var report = await tester.TestAsync(connection, cancellationToken);
+        ConnectionTestReport report;
+        if (connection.RunnerGroup is not null)
+        {
+            // A runner of the connection's group tests it, from where it runs.
+            report = await runners.TestAsync(connection, caller, cancellationToken);
+        }
+        else
+        {
+            var tester = testers.FirstOrDefault(t => t.Supports(connection.Method))
+                ?? throw new EntradaValidationException("method", $"Testing {connection.Method.ToWireName()} connections is not available in this build of Entrada.");
+            report = await tester.TestAsync(connection, cancellationToken);
+        }
+
         report = report with { At = report.At == default ? time.GetUtcNow() : report.At };
         await audit.RecordAsync(
             caller,

@@ -193,10 +193,68 @@ public sealed class JobStore(EntradaDatabase database, TimeProvider time)
         return new JobTracker(this, job, items.Where(i => i.State.IsFinal()), time);
     }
 
+    /// <summary>
+    /// On a runner: where a checkpoint goes before it is written here — the server's record of the
+    /// job, which a second runner resumes from. A checkpoint it refuses is not written, and the run fails.
+    /// </summary>
+    internal Func<string, IReadOnlyList<JobItem>, CancellationToken, Task>? Forward { get; set; }
+
+    /// <summary>
+    /// On a runner: a job of the server's, copied with its id, its items and those already finished,
+    /// as an interrupted job that <see cref="ClaimAsync"/> then takes (a copy left from an earlier
+    /// assignment is replaced).
+    /// </summary>
+    internal async Task ImportAsync(string id, string action, string connection, string input, IReadOnlyList<string> items, IReadOnlyList<JobItem> finished, Caller caller, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(finished);
+        ArgumentNullException.ThrowIfNull(caller);
+        await DeleteAsync(id, cancellationToken);
+        var now = Stamp();
+        await using (var db = await database.OpenAsync(cancellationToken))
+        await using (var insert = db.CreateCommand())
+        {
+            insert.CommandText = """
+                INSERT INTO jobs (id, action, connection, interface, actor, input, items, status, total, created_at, updated_at)
+                VALUES ($id, $action, $connection, $interface, $actor, $input, $items, 'interrupted', $total, $now, $now);
+                """;
+            insert.Parameters.AddWithValue("$id", id);
+            insert.Parameters.AddWithValue("$action", action);
+            insert.Parameters.AddWithValue("$connection", connection);
+            insert.Parameters.AddWithValue("$interface", caller.Interface.ToWire());
+            insert.Parameters.AddWithValue("$actor", (object?)caller.Actor ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$input", input);
+            insert.Parameters.AddWithValue("$items", JsonSerializer.Serialize(items));
+            insert.Parameters.AddWithValue("$total", items.Count);
+            insert.Parameters.AddWithValue("$now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await WriteAsync(id, finished, cancellationToken);
+    }
+
+    /// <summary>Renews the lease of a job this process holds for a runner that works on it.</summary>
+    internal Task RenewForRunnerAsync(string jobId, CancellationToken cancellationToken) => RenewLeaseAsync(jobId, cancellationToken);
+
     /// <summary>Records finished items in one transaction (a checkpoint). Only pending items change.</summary>
     public async Task RecordAsync(string jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        if (Forward is { } forward)
+        {
+            await forward(jobId, items, cancellationToken);
+        }
+
+        await WriteAsync(jobId, items, cancellationToken);
+    }
+
+    private async Task WriteAsync(string jobId, IReadOnlyList<JobItem> items, CancellationToken cancellationToken)
+    {
         if (items.Count == 0)
         {
             return;

@@ -77,7 +77,7 @@ public sealed record RunRecord
     public long? DurationMs => FinishedAt is { } f ? (long)(f - CreatedAt).TotalMilliseconds : null;
 
     /// <summary>Whether it is over.</summary>
-    public bool Finished => Status != RunStatus.Running;
+    public bool Finished => Status is not (RunStatus.Running or RunStatus.WaitingForRunner);
 }
 
 /// <summary>No run has the given id.</summary>

@@ -46,6 +46,7 @@ public sealed partial class RunService(
     ActionRunner runner,
     RunStore store,
     JobStore jobs,
+    Runners.RunnerDispatcher runners,
     TimeProvider time,
     ILogger<RunService> logger) : IDisposable
 {
@@ -135,7 +136,7 @@ public sealed partial class RunService(
         }
 
         var record = await store.FindAsync(id, cancellationToken) ?? throw new RunNotFoundException(id);
-        if (record.Status != RunStatus.Running)
+        if (record.Finished)
         {
             return record;
         }
@@ -214,7 +215,7 @@ public sealed partial class RunService(
                 recorded = Task.CompletedTask;
             }
 
-            var active = new ActiveRun(record, request.Input?.DeepClone(), cancellation) { Recorded = recorded };
+            var active = new ActiveRun(record, request.Input?.DeepClone(), cancellation) { Recorded = recorded, Routed = connection.RunnerGroup is null ? null : connection };
             _active[record.Id] = active;
             return (active, action.Descriptor);
         }
@@ -257,7 +258,26 @@ public sealed partial class RunService(
                 active.JobId = resumed.Id;
             }
 
-            result = resumed is not null ? await runner.ResumeAsync(resumed, record.Caller, progress, token) : await runner.RunAsync(
+            result = active.Routed is { } routed ? await runners.RunAsync(routed, descriptor, new Runners.RunnerDispatch
+            {
+                // A connection of a runner group runs on one of its runners; the records stay here.
+                Input = active.Input,
+                DryRun = record.DryRun,
+                Caller = record.Caller,
+                Progress = progress,
+                OnItem = descriptor.IsList ? OnItem : null,
+                Resumed = resumed,
+                OnJobStarted = async (jobId, ct) =>
+                {
+                    await store.SetJobAsync(record.Id, jobId, ct);
+                    active.JobId = jobId;
+                },
+                OnWaiting = waiting =>
+                {
+                    active.Waiting = waiting;
+                    _ = SetWaitingAsync(record.Id, waiting);
+                },
+            }, token) : resumed is not null ? await runner.ResumeAsync(resumed, record.Caller, progress, token) : await runner.RunAsync(
                 new ActionRunRequest(descriptor.Id, record.Connection, active.Input)
                 {
                     DryRun = record.DryRun,
@@ -346,6 +366,18 @@ public sealed partial class RunService(
         return (record, result, failure);
     }
 
+    private async Task SetWaitingAsync(string id, bool waiting)
+    {
+        try
+        {
+            await store.SetStatusAsync(id, waiting ? RunStatus.WaitingForRunner : RunStatus.Running, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            LogRunNotSaved(logger, id, ex);
+        }
+    }
+
     private static string NewId() => "run_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} of {ActionId} failed unexpectedly")]
@@ -401,6 +433,12 @@ public sealed class ActiveRun
         internal set => Volatile.Write(ref _progress, value);
     }
 
+    /// <summary>The connection, when a runner of its group runs it.</summary>
+    internal Connections.Connection? Routed { get; init; }
+
+    /// <summary>Whether it waits for a runner of its connection's group.</summary>
+    internal bool Waiting { get; set; }
+
     /// <summary>Its durable job, once a bulk run has made it.</summary>
     public string? JobId
     {
@@ -412,7 +450,7 @@ public sealed class ActiveRun
     public Task<RunRecord> Completion => _completion.Task;
 
     /// <summary>The run now.</summary>
-    public RunRecord Snapshot() => Completion.IsCompletedSuccessfully ? Completion.Result : Record with { Progress = Progress, JobId = JobId };
+    public RunRecord Snapshot() => Completion.IsCompletedSuccessfully ? Completion.Result : Record with { Progress = Progress, JobId = JobId, Status = Waiting ? RunStatus.WaitingForRunner : Record.Status };
 
     internal void Complete(RunRecord finished) => _completion.TrySetResult(finished);
 }

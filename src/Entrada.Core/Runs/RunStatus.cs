@@ -21,4 +21,7 @@ public enum RunStatus
     /// <summary>The process that ran it stopped while it ran.</summary>
     [JsonStringEnumMemberName("interrupted")]
     Interrupted,
+    /// <summary>Its connection is run by a runner group, and no runner of the group has taken it yet.</summary>
+    [JsonStringEnumMemberName("waiting-for-runner")]
+    WaitingForRunner,
 }

@@ -64,6 +64,17 @@ public sealed class RunStore(EntradaDatabase database)
         await update.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Records whether a running run waits for a runner.</summary>
+    public async Task SetStatusAsync(string runId, RunStatus status, CancellationToken cancellationToken)
+    {
+        await using var db = await database.OpenAsync(cancellationToken);
+        await using var update = db.CreateCommand();
+        update.CommandText = "UPDATE runs SET status = $status WHERE id = $id AND status IN ('running', 'waiting-for-runner');";
+        update.Parameters.AddWithValue("$id", runId);
+        update.Parameters.AddWithValue("$status", status.ToWire());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Records the durable job a running bulk run works through.</summary>
     public async Task SetJobAsync(string runId, string jobId, CancellationToken cancellationToken)
     {
@@ -90,7 +101,7 @@ public sealed class RunStore(EntradaDatabase database)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         await using var update = db.CreateCommand();
-        update.CommandText = "UPDATE runs SET status = $status, finished_at = $now WHERE status = 'running' AND owner_pid IS NULL;";
+        update.CommandText = "UPDATE runs SET status = $status, finished_at = $now WHERE status IN ('running', 'waiting-for-runner') AND owner_pid IS NULL;";
         update.Parameters.AddWithValue("$status", RunStatus.Interrupted.ToWire());
         update.Parameters.AddWithValue("$now", Format(now));
         await update.ExecuteNonQueryAsync(cancellationToken);
@@ -137,7 +148,7 @@ public sealed class RunStore(EntradaDatabase database)
         var output = withOutput && !r.IsDBNull(8) ? JsonNode.Parse(r.GetString(8)) : null;
         var status = WireNames.ParseWire<RunStatus>(r.GetString(5));
         var ownerPid = r.IsDBNull(15) ? (int?)null : r.GetInt32(15);
-        if (status == RunStatus.Running && ownerPid is not null && !ProcessOwner.IsAlive(ownerPid, r.IsDBNull(16) ? null : r.GetString(16)))
+        if (status is RunStatus.Running or RunStatus.WaitingForRunner && ownerPid is not null && !ProcessOwner.IsAlive(ownerPid, r.IsDBNull(16) ? null : r.GetString(16)))
         {
             status = RunStatus.Interrupted;
         }

@@ -265,6 +265,35 @@ public sealed class EntradaDatabase
         );
         CREATE INDEX playbook_runs_created ON playbook_runs (created_at);
         """,
+
+        // 10: runners (issue 17). One-time registration tokens per runner group, stored as SHA-256
+        // hashes, expiring and single use; and each registered runner with the public key it
+        // proves itself with (no shared secret is kept), what it last reported, and its revocation.
+        """
+        CREATE TABLE runner_tokens (
+            id            TEXT PRIMARY KEY,
+            group_name    TEXT NOT NULL,
+            hash          TEXT NOT NULL UNIQUE,
+            created_at    TEXT NOT NULL,
+            expires_at    TEXT NOT NULL,
+            used_at       TEXT NULL,
+            used_by       TEXT NULL
+        );
+        CREATE TABLE runners (
+            id            TEXT PRIMARY KEY,
+            group_name    TEXT NOT NULL,
+            name          TEXT NOT NULL,
+            public_key    TEXT NOT NULL,
+            registered_at TEXT NOT NULL,
+            revoked_at    TEXT NULL,
+            version       TEXT NULL,
+            address       TEXT NULL,
+            connected_at  TEXT NULL,
+            last_seen_at  TEXT NULL,
+            active_runs   INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX runners_group ON runners (group_name);
+        """,
     ];
 }
 

@@ -55,6 +55,10 @@ internal sealed record ConnectionBody
     public bool? AllowPlainBind { get; init; }
     [Description("LDAP protocol version, 3 unless set.")]
     public int? ProtocolVersion { get; init; }
+    [Description("The runner group whose runners run everything on this connection (actions, bulk jobs, Test Connection); empty to have the server run it again.")]
+    public string? RunnerGroup { get; init; }
+    [Description("With runnerGroup: where the runners find the secret (env:NAME or file:/path on the runner); the server never holds the secret.")]
+    public string? SecretReference { get; init; }
 
     /// <summary>The core request; a certificate that is neither PEM nor base64 is reported on its field.</summary>
     public ConnectionRequest ToRequest()
@@ -87,6 +91,8 @@ internal sealed record ConnectionBody
             Anonymous = Anonymous,
             AllowPlainBind = AllowPlainBind,
             ProtocolVersion = ProtocolVersion,
+            RunnerGroup = RunnerGroup,
+            SecretReference = SecretReference,
         };
     }
 

@@ -80,6 +80,7 @@ internal static class Problems
         NextStepKind.CancelJob => $"Cancel it with POST /api/v1/jobs/{Uri.EscapeDataString(next.Target ?? "{id}")}/cancel.",
         NextStepKind.ListRuns => "List recent runs with GET /api/v1/runs.",
         NextStepKind.ListKeys => "List them from the command line.",
+        NextStepKind.ListRunners => "List them with GET /api/v1/runners.",
         _ => null,
     };
 

@@ -159,7 +159,14 @@ internal sealed class EntradaServer : IAsyncDisposable
             Args = [],
         });
         builder.WebHost.UseUrls(settings.Urls);
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            if (settings.TlsCertificate is { } certificate)
+            {
+                k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+            }
+        });
         builder.Logging.ClearProviders();
         if (settings.ConfigureLogging is { } configure)
         {
@@ -187,6 +194,11 @@ internal sealed class EntradaServer : IAsyncDisposable
         var keyRing = settings.KeyRing ?? KeyRingProtection.FromEnvironment(settings.Home);
         keyRing.EnsureCanRead(settings.Home.KeysPath);
         services.AddSingleton(keyRing);
+        if (settings.Runners is { } runnerOptions)
+        {
+            services.AddSingleton(runnerOptions);
+        }
+
         services.AddEntradaCore(settings.Home);
         services.AddEntradaGraph();
         services.AddEntradaLdap();
@@ -209,6 +221,7 @@ internal sealed class EntradaServer : IAsyncDisposable
 
         services.AddAuthentication(EntradaAuth.CookieScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(EntradaAuth.ApiKeyScheme, null)
+            .AddScheme<AuthenticationSchemeOptions, Runners.RunnerAuthenticationHandler>(Runners.RunnerAuth.Scheme, null)
             .AddCookie(EntradaAuth.CookieScheme, o =>
             {
                 o.Cookie.Name = "entrada.session";
@@ -233,7 +246,14 @@ internal sealed class EntradaServer : IAsyncDisposable
                 };
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(EntradaAuth.ApiPolicy, p => p.AddAuthenticationSchemes(EntradaAuth.ApiKeyScheme).RequireAuthenticatedUser());
+            .AddPolicy(EntradaAuth.ApiPolicy, p => p.AddAuthenticationSchemes(EntradaAuth.ApiKeyScheme).RequireAuthenticatedUser())
+            .AddPolicy(Runners.RunnerAuth.Policy, p => p.AddAuthenticationSchemes(Runners.RunnerAuth.Scheme).RequireClaim(Runners.RunnerAuth.RunnerIdClaim));
+        // Runners connect outbound to this hub (WebSockets, or long polling where a proxy refuses them).
+        services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = 8 * 1024 * 1024;
+            o.EnableDetailedErrors = false;
+        });
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "entrada.antiforgery";
@@ -274,6 +294,7 @@ internal sealed class EntradaServer : IAsyncDisposable
         api.MapAuditApi();
         api.MapJobsApi();
         api.MapPlaybooksApi(settings);
+        api.MapRunnersApi();
         api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
         app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Text("ok")).AllowAnonymous().ExcludeFromDescription();
@@ -281,6 +302,10 @@ internal sealed class EntradaServer : IAsyncDisposable
         // fixed pages there could hide one; links kept from then still lead to it.
         app.MapGet("/connections/{name}", (string name, HttpRequest request) => TypedResults.Redirect(ConnectionPages.PathOf(name) + request.QueryString, permanent: true))
             .RequireAuthorization().ExcludeFromDescription();
+        app.MapRunnerRegistration();
+        app.MapHub<Runners.RunnerHub>(Core.Runners.RunnerProtocol.HubPath);
+        app.Services.GetRequiredService<Core.Runners.RunnerDispatcher>().Channel =
+            new Runners.SignalRRunnerChannel(app.Services.GetRequiredService<Microsoft.AspNetCore.SignalR.IHubContext<Runners.RunnerHub>>());
         app.MapRazorPages();
         return app;
     }

@@ -58,6 +58,14 @@ internal sealed class ServerSettings
     /// <value>Default 100,000.</value>
     public int MaxListItems { get; init; } = 100_000;
 
+    /// <summary>The certificate (with its private key) served for <c>https://</c> addresses.</summary>
+    /// <value>Default <see langword="null"/>: only <c>http://</c> addresses can be served.</value>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; init; }
+
+    /// <summary>How the server works with its runners (heartbeats, leases, how long a run waits for one).</summary>
+    /// <value>Default <see langword="null"/>: <see cref="Core.Runners.RunnerOptions"/>' defaults.</value>
+    public Core.Runners.RunnerOptions? Runners { get; init; }
+
     /// <summary>Sets up logging (the CLI adds its file log and stderr).</summary>
     /// <value>Default <see langword="null"/>: warnings and errors to stderr.</value>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
@@ -71,6 +79,16 @@ internal sealed class ServerSettings
             {
                 problems.Add($"The address '{url}' is not valid: expected http://HOST:PORT, such as http://127.0.0.1:5080.");
             }
+        }
+
+        if (TlsCertificate is null && Urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add("An https:// address needs a certificate to serve: give --tls-cert FILE (PEM with the certificate and its private key).");
+        }
+
+        if (Runners is not null)
+        {
+            problems.AddRange(Runners.Validate());
         }
 
         if (SignInFailureLimit < 1)

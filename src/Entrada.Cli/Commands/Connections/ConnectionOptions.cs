@@ -101,6 +101,14 @@ internal class ConnectionOptions : CliSettings
     [Description("LDAP: protocol version (default 3).")]
     public int? ProtocolVersion { get; set; }
 
+    [CommandOption("--runner-group <GROUP>")]
+    [Description("Run everything on this connection (actions, bulk jobs, tests) on a runner of this group, inside the network that reaches it; \"\" to have the server run it again.")]
+    public string? RunnerGroup { get; set; }
+
+    [CommandOption("--secret-ref <REF>")]
+    [Description("With --runner-group: where the runners find the secret (env:NAME or file:/path on the runner); the server never holds it.")]
+    public string? SecretRef { get; set; }
+
     /// <summary>Builds the request, reading secrets and files; <paramref name="isAdd"/> prompts for a missing secret.</summary>
     public ConnectionRequest ToRequest(SecretInput secrets, ConnectionMethod? method, bool isAdd)
     {
@@ -123,10 +131,10 @@ internal class ConnectionOptions : CliSettings
             throw new EntradaValidationException(errors);
         }
 
-        var wantsClientSecret = method == ConnectionMethod.AppRegistration && certificate is null;
+        var wantsClientSecret = method == ConnectionMethod.AppRegistration && certificate is null && SecretRef is null;
         var clientSecret = secrets.Read("client secret", "--client-secret-stdin", ClientSecretStdin, "--client-secret-env", ClientSecretEnv, promptWhenMissing: isAdd && wantsClientSecret);
         var certificatePassword = secrets.Read("certificate password", "--certificate-password-stdin", CertificatePasswordStdin, "--certificate-password-env", CertificatePasswordEnv, promptWhenMissing: false);
-        var wantsPassword = method == ConnectionMethod.Ldap && !Anonymous;
+        var wantsPassword = method == ConnectionMethod.Ldap && !Anonymous && SecretRef is null;
         var password = secrets.Read("bind password", "--password-stdin", PasswordStdin, "--password-env", PasswordEnv, promptWhenMissing: isAdd && wantsPassword);
 
         return new ConnectionRequest
@@ -152,6 +160,8 @@ internal class ConnectionOptions : CliSettings
             InsecureSkipVerify = FlagValues.ValueOf(InsecureSkipVerify),
             AllowPlainBind = FlagValues.ValueOf(AllowPlainBind),
             ProtocolVersion = ProtocolVersion,
+            RunnerGroup = RunnerGroup,
+            SecretReference = SecretRef,
         };
     }
 

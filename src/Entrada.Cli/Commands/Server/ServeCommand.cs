@@ -21,6 +21,14 @@ internal sealed class ServeSettings : CliSettings
     [CommandOption("--demo")]
     [Description("Also start the emulated tenant in-process, with a ready connection named 'Demo tenant' to it, and make a fresh sign-in key.")]
     public bool Demo { get; set; }
+
+    [CommandOption("--tls-cert <FILE>")]
+    [Description("For https:// addresses: a PEM file with the server's certificate and its private key (runners verify it; give them its CA with --ca-cert).")]
+    public string? TlsCert { get; set; }
+
+    [CommandOption("--runner-wait <SECONDS>")]
+    [Description("How long a run of a runner group's connection waits for a runner of the group before it fails (default 300).")]
+    public int? RunnerWaitSeconds { get; set; }
 }
 
 /// <summary><c>entrada serve [--urls URL] [--demo]</c>: the REST API and the pages, until Ctrl+C.</summary>
@@ -29,12 +37,32 @@ internal sealed class ServeCommand(EntradaHome home, CliOutput output, KeyRingPr
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {
         var level = settings.Debug ? LogLevel.Debug : LogLevel.Warning;
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null;
+        if (settings.TlsCert is { } tlsCert)
+        {
+            try
+            {
+                certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(tlsCert);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new EntradaValidationException("--tls-cert", $"The file '{tlsCert}' given by --tls-cert cannot be read as a PEM certificate with its private key.");
+            }
+        }
+
+        if (settings.RunnerWaitSeconds is < 1)
+        {
+            throw new EntradaValidationException("--runner-wait", "--runner-wait must be at least 1 second.");
+        }
+
         var serverSettings = new ServerSettings
         {
             Home = home,
             KeyRing = keyRing,
             Urls = settings.Urls,
             Demo = settings.Demo,
+            TlsCertificate = certificate,
+            Runners = settings.RunnerWaitSeconds is { } wait ? new Core.Runners.RunnerOptions { WaitTimeout = TimeSpan.FromSeconds(wait) } : null,
             ConfigureLogging = logging =>
             {
                 logging.SetMinimumLevel(settings.Debug ? LogLevel.Debug : LogLevel.Information);
