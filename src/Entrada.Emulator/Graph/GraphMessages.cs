@@ -43,7 +43,8 @@ internal sealed class GraphRequest
             foreach (var pair in pathAndQuery[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                var key = Unescape(eq < 0 ? pair : pair[..eq]);
+                // Graph reads "$filter = …" (spaces around '=', as one documented example has it) as $filter.
+                var key = Unescape(eq < 0 ? pair : pair[..eq]).Trim();
                 var value = eq < 0 ? string.Empty : Unescape(pair[(eq + 1)..]);
                 if (!key.StartsWith('$') && key is "select" or "filter" or "top" or "orderby" or "count" or "search" or "expand" or "skiptoken" or "skip")
                 {
