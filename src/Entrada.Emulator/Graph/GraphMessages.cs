@@ -56,7 +56,8 @@ internal sealed class GraphRequest
             foreach (var pair in pathAndQuery[(q + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                var key = CanonicalOption(Unescape(eq < 0 ? pair : pair[..eq]));
+                // Graph reads "$filter = …" (spaces around '=', as one documented example has it) as $filter.
+                var key = CanonicalOption(Unescape(eq < 0 ? pair : pair[..eq]).Trim());
                 var value = eq < 0 ? string.Empty : Unescape(pair[(eq + 1)..]);
                 query[key] = value;
             }

@@ -54,6 +54,11 @@ public sealed class ResponderDirectoryExamplesTests(ConformanceFixture fixture) 
                 ["state"] = "enabledForReportingButNotEnforced",
             }),
         },
+        QueryReplacements = new()
+        {
+            // The documented principal holds two roles; here the first user holds Global Administrator.
+            [$"GET {V1}/roleManagement/directory/roleAssignments?$filter = principalId eq '5bde3e51-d13b-4db1-9948-fe4b109d11a7'"] = [("5bde3e51-d13b-4db1-9948-fe4b109d11a7", fixture.Server.State.GetUserIds()[0])],
+        },
         ResolveId = ResolveIdAsync,
         ServedTypes = ["#microsoft.graph.ipNamedLocation", "#microsoft.graph.countryNamedLocation", "#microsoft.graph.iPv4CidrRange", "#microsoft.graph.iPv6CidrRange", "#microsoft.graph.user"],
     };

@@ -80,6 +80,18 @@ public sealed class AccessSdkTests(EmulatorFixture fixture) : IClassFixture<Emul
     }
 
     [Fact]
+    public async Task RoleAssignments_FilterWrittenWithSpacesAroundTheEquals_IsApplied()
+    {
+        var userId = fixture.Server.State.GetUserIds()[0];
+        var result = await fixture.GraphAsync(HttpMethod.Get, $"/roleManagement/directory/roleAssignments?$filter = principalId eq '{userId}'");
+
+        result.Status.ShouldBe(200, result.Text);
+        var principals = result.Json!["value"]!.AsArray().Select(a => a!["principalId"]!.GetValue<string>()).ToList();
+        principals.ShouldNotBeEmpty();
+        principals.ShouldAllBe(p => p == userId);
+    }
+
+    [Fact]
     public async Task RoleAssignment_ForAnUnknownPrincipal_Is404()
     {
         var failure = await Should.ThrowAsync<ODataError>(() => _graph.RoleManagement.Directory.RoleAssignments.PostAsync(new UnifiedRoleAssignment { RoleDefinitionId = UserAdministrator, PrincipalId = Guid.NewGuid().ToString(), DirectoryScopeId = "/" }));
