@@ -82,6 +82,7 @@ internal sealed partial class GraphApi(EmulatorContext context)
             lock (State.Sync)
             {
                 using var current = new CurrentRequest(this, request);
+                request.State = State;
                 State.PurgeExpiredLocked(now);
                 if (request.IsCount && request.Method != "GET")
                 {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Entrada.Emulator.Identity;
+using Entrada.Emulator.State;
 
 namespace Entrada.Emulator.Graph;
 
@@ -25,6 +26,9 @@ internal sealed class GraphRequest
     public JsonElement? Body { get; init; }
 
     public AccessTokenInfo? Token { get; set; }
+
+    /// <summary>The tenant the request runs against (set by <see cref="GraphApi"/>), for readers that need more than an entity, such as <c>$expand</c>.</summary>
+    public EmulatorState? State { get; set; }
 
     /// <summary>The Graph base the client called (scheme, host and <c>/v1.0</c>), which links in the answer repeat; null for the configured one.</summary>
     public string? GraphBase { get; init; }

@@ -4,11 +4,11 @@ using Entrada.Emulator.State;
 
 namespace Entrada.Emulator.OData;
 
-/// <summary>A navigation property that <c>$expand</c> can follow: its name, whether it holds one object, and how to read it.</summary>
-internal sealed record Navigation(string Name, bool IsSingle, IReadOnlyList<EntitySchema> Targets, Func<Entity, IReadOnlyList<Entity>> Read);
+/// <summary>A navigation property that <c>$expand</c> can follow: its name, whether it holds one object, and how to read it from the tenant.</summary>
+internal sealed record Navigation(string Name, bool IsSingle, IReadOnlyList<EntitySchema> Targets, Func<EmulatorState, Entity, IReadOnlyList<Entity>> Read);
 
-/// <summary>One parsed <c>$expand</c>: the navigation, the <c>$select</c> inside it and, for <c>manager</c>, <c>$levels</c>.</summary>
-internal sealed record Expansion(Navigation Navigation, IReadOnlyList<string>? Select, int Levels, string Text)
+/// <summary>One parsed <c>$expand</c>: the navigation, the <c>$select</c> inside it, for <c>manager</c> <c>$levels</c>, and the tenant it reads.</summary>
+internal sealed record Expansion(Navigation Navigation, IReadOnlyList<string>? Select, int Levels, EmulatorState State)
 {
     /// <summary>The expansion's part of a context URL: <c>members(id,displayName)</c>, or <c>members()</c> without <c>$select</c>.</summary>
     public string ContextSuffix => Navigation.Name + "(" + (Select is null ? string.Empty : string.Join(',', Select)) + ")";
@@ -29,30 +29,31 @@ internal static class Expand
 
     private static readonly EntitySchema[] Directory = [Schemas.User, Schemas.Group, Schemas.DirectoryRole];
 
-    private static readonly Navigation MemberOf = new("memberOf", false, Directory, e => Sorted(((DirectoryObject)e).MemberOf));
+    private static readonly Navigation MemberOf = new("memberOf", false, Directory, (_, e) => Sorted(((DirectoryObject)e).MemberOf));
 
     /// <summary>
-    /// The navigation properties served per type. <c>manager</c> and <c>directReports</c> answer as Graph does for a
-    /// user who has neither (no <c>manager</c> property, an empty <c>directReports</c>): the manager model replaces
-    /// these two readers, and the rest (levels, limits, writing) already applies to them.
+    /// The navigation properties served per type, each read from the tenant (under its lock). <c>manager</c> and
+    /// <c>directReports</c> answer as Graph does for a user who has neither (no <c>manager</c> property, an empty
+    /// <c>directReports</c>): the manager model replaces these two readers with its own lookups, and the rest
+    /// (<c>$levels</c>, limits, writing) already applies to them.
     /// </summary>
     private static readonly Dictionary<EntitySchema, Navigation[]> ByType = new()
     {
         [Schemas.User] =
         [
             MemberOf,
-            new("manager", true, [Schemas.User], _ => []),
-            new("directReports", false, Directory, _ => []),
+            new("manager", true, [Schemas.User], (_, _) => []),
+            new("directReports", false, Directory, (_, _) => []),
         ],
         [Schemas.Group] =
         [
-            new("members", false, Directory, e => ((GroupObject)e).Members),
-            new("owners", false, Directory, e => ((GroupObject)e).Owners),
+            new("members", false, Directory, (_, e) => ((GroupObject)e).Members),
+            new("owners", false, Directory, (_, e) => ((GroupObject)e).Owners),
             MemberOf,
         ],
         [Schemas.DirectoryRole] =
         [
-            new("members", false, Directory, e => ((RoleObject)e).Members),
+            new("members", false, Directory, (_, e) => ((RoleObject)e).Members),
         ],
     };
 
@@ -122,7 +123,7 @@ internal static class Expand
             }
         }
 
-        return new Expansion(navigation, select, levels, text);
+        return new Expansion(navigation, select, levels, request.State ?? throw new InvalidOperationException("$expand reads the tenant: the request must be run by GraphApi."));
     }
 
     /// <summary>Whether an entity of this type has the expanded navigation (a polymorphic page mixes types).</summary>
@@ -133,7 +134,7 @@ internal static class Expand
     public static IReadOnlyList<Entity> Items(Expansion expansion, Entity entity)
     {
         var navigation = ByType[entity.Schema].First(n => n.Name == expansion.Navigation.Name);
-        var items = navigation.Read(entity);
+        var items = navigation.Read(expansion.State, entity);
         return items.Count > MaxItems ? [.. items.Take(MaxItems)] : items;
     }
 
