@@ -32,18 +32,16 @@ internal static class Expand
     private static readonly Navigation MemberOf = new("memberOf", false, Directory, (_, e) => Sorted(((DirectoryObject)e).MemberOf));
 
     /// <summary>
-    /// The navigation properties served per type, each read from the tenant (under its lock). <c>manager</c> and
-    /// <c>directReports</c> answer as Graph does for a user who has neither (no <c>manager</c> property, an empty
-    /// <c>directReports</c>): the manager model replaces these two readers with its own lookups, and the rest
-    /// (<c>$levels</c>, limits, writing) already applies to them.
+    /// The navigation properties served per type, each read from the tenant (under its lock); <c>manager</c> and
+    /// <c>directReports</c> read the reporting line (a user without a manager has no <c>manager</c> property).
     /// </summary>
     private static readonly Dictionary<EntitySchema, Navigation[]> ByType = new()
     {
         [Schemas.User] =
         [
             MemberOf,
-            new("manager", true, [Schemas.User], (_, _) => []),
-            new("directReports", false, Directory, (_, _) => []),
+            new("manager", true, [Schemas.User], (s, e) => s.ManagerOfLocked((UserObject)e) is { } manager ? [manager] : []),
+            new("directReports", false, Directory, (s, e) => Sorted(s.DirectReportsLocked((DirectoryObject)e))),
         ],
         [Schemas.Group] =
         [
