@@ -90,7 +90,7 @@ public sealed class HostingTests
             var apps = json["apps"]!.AsArray();
             apps.Select(a => a!["name"]!.GetValue<string>()).ShouldBe(["demo", "no-consent"]);
             apps[0]!.AsObject().Select(p => p.Key).ShouldBe(["name", "clientId", "clientSecret", "permissions"]);
-            apps[0]!["permissions"]!.AsArray().Count.ShouldBe(Entrada.Emulator.Graph.GraphPermissions.DemoApplicationPermissions.Length);
+            apps[0]!["permissions"]!.AsArray().Count.ShouldBe(Entrada.Emulator.Graph.GraphPermissions.DemoApplicationPermissions.Distinct().Count());
             apps[1]!["permissions"]!.AsArray().ShouldBeEmpty();
             using var written = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caPath));
             written.Thumbprint.ShouldBe(server.CaCertificate.Thumbprint);
