@@ -62,6 +62,20 @@ public sealed class AppActionTests(GraphFixture fixture) : IClassFixture<GraphFi
     }
 
     [Fact]
+    public async Task Expiring_ThrottledOnce_WaitsAsGraphAsks_ThenAnswersEveryCredential()
+    {
+        var expected = (await fixture.RunAsync("apps.credentials.expiring", Conn, new { days = 30 })).Items.Count;
+        await fixture.InjectAsync(429, 1, "/applications", retryAfterSeconds: 1);
+        var messages = new List<string>();
+        var progress = new SynchronousProgress(p => { if (p.Message is { } m) { messages.Add(m); } });
+
+        var run = await fixture.RunAsync("apps.credentials.expiring", Conn, new { days = 30 }, progress: progress);
+
+        run.Items.Count.ShouldBe(expected);
+        messages.ShouldContain(m => m.Contains("throttling", StringComparison.Ordinal) && m.Contains("1 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Expiring_WithDaysOutOfRange_IsRefusedNamingTheField()
     {
         var failure = await Should.ThrowAsync<EntradaValidationException>(() => fixture.RunAsync("apps.credentials.expiring", Conn, new { days = -1 }));

@@ -38,6 +38,7 @@ public sealed class SecretInputTests(ServerFixture server)
             ["attributes"] = new JsonObject { ["objectClass"] = new JsonArray("inetOrgPerson"), ["cn"] = new JsonArray("Jane"), ["sn"] = new JsonArray("Doe"), ["userPassword"] = new JsonArray(s), ["ms-Mcs-AdmPwd"] = new JsonArray(s + "-laps") },
         },
         ["ldap.compare"] = s => new() { ["dn"] = "CN=Jane Doe,OU=People,DC=example,DC=com", ["attribute"] = "userPassword", ["value"] = s },
+        ["apps.credentials.remove"] = s => new() { ["id"] = "00000000-0000-0000-0000-000000000001", ["keyId"] = "00000000-0000-0000-0000-000000000002", ["proof"] = s },
     };
 
     private IReadOnlyList<ActionDescriptor> Catalogue => [.. server.Server.Services.GetRequiredService<ActionCatalog>().All.Select(a => a.Descriptor)];
@@ -72,6 +73,14 @@ public sealed class SecretInputTests(ServerFixture server)
             if (descriptor.Id == "users.reset-password")
             {
                 input["id"] = userIds[0];
+            }
+
+            if (descriptor.Id == "apps.credentials.remove")
+            {
+                // A certificate the app has, so the proof is sent to Graph (which refuses it: it is no JWT).
+                var app = (await server.RunAsync("apps.list", new JsonObject { ["filter"] = "displayName eq 'Fabrikam Payroll Sync'" }))["output"]![0]!;
+                input["id"] = app["id"]!.GetValue<string>();
+                input["keyId"] = app["credentials"]!.AsArray().First(c => c!["type"]!.GetValue<string>() == "certificate")!["keyId"]!.GetValue<string>();
             }
 
             var connection = descriptor.Target == ActionTarget.Ldap ? Ldap : "Demo tenant";
