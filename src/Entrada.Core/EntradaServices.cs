@@ -41,6 +41,7 @@ public static class EntradaServices
         services.AddSingleton<Playbooks.PlaybookLibrary>();
         services.AddSingleton<Playbooks.PlaybookRunStore>();
         services.AddSingleton<Playbooks.PlaybookService>();
+        services.AddSingleton<Playbooks.PlaybookHookService>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -264,6 +264,19 @@ public sealed class EntradaDatabase
         );
         CREATE INDEX playbook_runs_created ON playbook_runs (created_at);
         """,
+
+        // 10: webhooks that start playbooks, each with its HMAC secret encrypted.
+        """
+        CREATE TABLE playbook_hooks (
+            id           TEXT PRIMARY KEY,
+            playbook     TEXT NOT NULL,
+            connection   TEXT NOT NULL,
+            input        TEXT NOT NULL,
+            secret       TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NULL
+        );
+        """,
     ];
 }
 

@@ -150,7 +150,7 @@ public sealed class TokenStoreTests : IDisposable
         }
 
         await _connections.AddAsync(App("Contoso"), default);
-        (await _database.GetSchemaVersionAsync(default)).ShouldBe(8);
+        (await _database.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
         await _tokens.SaveAsync("Contoso", "fp-1", Token(), default);
         (await _tokens.FindAsync("Contoso", "fp-1", default)).ShouldNotBeNull();
         (await _connections.GetAsync("Contoso", default)).Name.ShouldBe("Contoso");
