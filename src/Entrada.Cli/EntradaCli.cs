@@ -320,6 +320,13 @@ internal static class EntradaCli
             playbooks.AddCommand<Commands.Playbooks.PlaybooksStatusCommand>("status").WithDescription("Show a playbook run's steps as a timeline.").WithExample("playbooks", "status", "pbr_5e1f0a9c2b7d4a10");
             playbooks.AddCommand<Commands.Playbooks.PlaybooksResumeCommand>("resume").WithDescription("Go on with an interrupted, failed or cancelled run from its checkpoints.").WithExample("playbooks", "resume", "pbr_5e1f0a9c2b7d4a10");
             playbooks.AddCommand<Commands.Playbooks.PlaybooksApproveCommand>("approve").WithDescription("Approve the step a run waits on, and run on.").WithExample("playbooks", "approve", "pbr_5e1f0a9c2b7d4a10");
+            playbooks.AddBranch("hooks", hooks =>
+            {
+                hooks.SetDescription("Webhooks that start a playbook from a signed call (HMAC-SHA256, 5-minute timestamps).");
+                hooks.AddCommand<Commands.Playbooks.PlaybookHooksAddCommand>("add").WithDescription("Make a hook; its secret is shown once.").WithExample("playbooks", "hooks", "add", "contain-user", "--connection", "Contoso", "--input", "{\"userIds\":\"${{ [body.userId] }}\"}");
+                hooks.AddCommand<Commands.Playbooks.PlaybookHooksListCommand>("list").WithDescription("List hooks (never their secrets).").WithExample("playbooks", "hooks", "list");
+                hooks.AddCommand<Commands.Playbooks.PlaybookHooksRemoveCommand>("remove").WithDescription("Remove a hook.").WithExample("playbooks", "hooks", "remove", "hook_5e1f0a9c2b7d4a10");
+            });
             playbooks.AddCommand<Commands.Playbooks.PlaybooksRejectCommand>("reject").WithDescription("Reject the step a run waits on; the run ends there.").WithExample("playbooks", "reject", "pbr_5e1f0a9c2b7d4a10", "--reason", "false positive");
         });
 

@@ -46,6 +46,7 @@ public static class EntradaServices
         services.AddSingleton<Runners.RunnerDispatcher>();
         services.AddSingleton<Runners.RunnerService>();
         services.AddSingleton<Runners.RunnerExecutor>();
+        services.AddSingleton<Playbooks.PlaybookHookService>();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -294,6 +294,19 @@ public sealed class EntradaDatabase
         );
         CREATE INDEX runners_group ON runners (group_name);
         """,
+
+        // 11: webhooks that start playbooks, each with its HMAC secret encrypted.
+        """
+        CREATE TABLE playbook_hooks (
+            id           TEXT PRIMARY KEY,
+            playbook     TEXT NOT NULL,
+            connection   TEXT NOT NULL,
+            input        TEXT NOT NULL,
+            secret       TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NULL
+        );
+        """,
     ];
 }
 

@@ -55,6 +55,18 @@ internal sealed record PlaybookRejectBody
     public string? Reason { get; init; }
 }
 
+/// <summary>The body of <c>POST /api/v1/playbooks/{id}/hooks</c>.</summary>
+internal sealed record PlaybookHookBody
+{
+    [Description("The connection the hook's runs use.")]
+    public string? Connection { get; init; }
+    [Description("The playbook's inputs as templates over the incoming JSON, read as body: {\"userIds\": \"${{ [body.userId] }}\"}.")]
+    public JsonObject? Input { get; init; }
+}
+
+/// <summary>A hook just made, with its secret (shown only now).</summary>
+internal sealed record PlaybookHookCreatedView(PlaybookHook Hook, [property: Description("The HMAC-SHA256 key to sign calls with; shown only now.")] string Secret);
+
 /// <summary>A playbook's validation.</summary>
 internal sealed record PlaybookValidationView(bool Valid, string? Id, IReadOnlyList<PlaybookProblem> Problems);
 
@@ -85,6 +97,12 @@ internal static class PlaybooksApi
         playbooks.MapPost("/{id}/runs", RunAsync)
             .WithBodyLimit(settings.MaxRunBodySize)
             .WithSummary("Runs a playbook: 200 with the run when it ends (or waits for approval) quickly, otherwise 202 with the run to poll.");
+        playbooks.MapPost("/{id}/hooks", CreateHookAsync).WithSummary("Makes a webhook that starts the playbook; the answer carries its secret, shown only now.");
+        playbooks.MapGet("/{id}/hooks", ListHooksAsync).WithSummary("Lists the playbook's webhooks (never their secrets).");
+        playbooks.MapPost("/{id}/hooks/{hookId}", TriggerAsync)
+            .AllowAnonymous()
+            .WithSummary("Starts the playbook from a signed webhook call: X-Entrada-Timestamp (Unix seconds, within 5 minutes) and X-Entrada-Signature: sha256=HMAC-SHA256(secret, TIMESTAMP + '.' + body) in hex; 202 with the run, 401 when the signature or timestamp is not right.");
+        api.MapDelete("/playbook-hooks/{hookId}", DeleteHookAsync).WithTags("Playbooks").WithSummary("Removes a webhook; its URL stops working at once.");
         var runs = api.MapGroup("/playbook-runs").WithTags("Playbooks");
         runs.MapGet("/", ListRunsAsync).WithSummary("Lists playbook runs, newest first.");
         runs.MapGet("/{id}", GetRunAsync).WithSummary("Gets a playbook run: each step's status, counts, errors, output and approvals.");
@@ -151,6 +169,37 @@ internal static class PlaybooksApi
 
     private static async Task<Ok<PlaybookRunView>> CancelAsync(string id, PlaybookService playbooks, CancellationToken cancellationToken) =>
         TypedResults.Ok(PlaybookRunView.From(await playbooks.CancelAsync(id, cancellationToken)));
+
+    private static async Task<Created<PlaybookHookCreatedView>> CreateHookAsync(string id, PlaybookHookBody body, PlaybookHookService hooks, PlaybookService playbooks, HttpContext http, CancellationToken cancellationToken)
+    {
+        var playbook = ById(playbooks, id);
+        var created = await hooks.CreateAsync(playbook.Id, body.Connection, body.Input, CallerOf(http), cancellationToken);
+        return TypedResults.Created(created.Hook.Path, new PlaybookHookCreatedView(created.Hook, created.Secret.Reveal()));
+    }
+
+    private static async Task<Ok<PlaybookHook[]>> ListHooksAsync(string id, PlaybookHookService hooks, PlaybookService playbooks, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await hooks.ListAsync(ById(playbooks, id).Id, cancellationToken)).ToArray());
+
+    private static async Task<NoContent> DeleteHookAsync(string hookId, PlaybookHookService hooks, HttpContext http, CancellationToken cancellationToken)
+    {
+        await hooks.DeleteAsync(hookId, CallerOf(http), cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Accepted<PlaybookRunView>, UnauthorizedHttpResult>> TriggerAsync(string id, string hookId, PlaybookHookService hooks, HttpContext http, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            var run = await hooks.TriggerAsync(id, hookId, http.Request.Headers["X-Entrada-Timestamp"].FirstOrDefault(), http.Request.Headers["X-Entrada-Signature"].FirstOrDefault(), buffer.ToArray(), cancellationToken);
+            return TypedResults.Accepted(PlaybookRunView.HrefOf(run.Id), PlaybookRunView.From(run));
+        }
+        catch (PlaybookHookRefusedException)
+        {
+            return TypedResults.Unauthorized();
+        }
+    }
 
     /// <summary>200 with the run once it has ended or waits for approval within the wait; otherwise 202 with the run to poll.</summary>
     private static async Task<Results<Ok<PlaybookRunView>, Accepted<PlaybookRunView>>> AnswerAsync(PlaybookService playbooks, string id, ServerSettings settings, HttpContext http, CancellationToken cancellationToken)

@@ -48,7 +48,7 @@ public sealed class PlaybookResumeTests : IDisposable
     [Fact]
     public async Task APlaybookRunKilledMidStep_ResumesExactlyWhereItStopped()
     {
-        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "600", "--latency-ms", "300", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
+        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "600", "--latency-ms", "1000", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
         using var doc = JsonDocument.Parse(await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)));
         var root = doc.RootElement;
         var demo = root.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "demo");
