@@ -266,7 +266,8 @@ public sealed partial class RunnerDispatcher : IDisposable
         string? error = null;
         try
         {
-            // Refused here, before any wait: an input the action cannot take.
+            // Refused here, before any wait or job: no runner can connect to this process, or an input the action cannot take.
+            EnsureChannel(group);
             CheckTarget(descriptor, connection);
             var input = ActionInput.Bind(descriptor, dispatch.Input);
             if (dispatch.DryRun && !descriptor.Destructive)
@@ -374,12 +375,7 @@ public sealed partial class RunnerDispatcher : IDisposable
 
     private async Task<(RunnerOutcome Outcome, string? RunnerId)> DispatchAsync(Assignment assignment, CancellationToken cancellationToken)
     {
-        if (Channel is null)
-        {
-            // Runners connect to the server only: a process without their hub (the command line) has none to wait for.
-            throw new RunnerFailedException(new RunProblem(ErrorKind.Configuration, $"This connection is run by the runners of group '{assignment.Group}', which connect to the Entrada server: run it through the server's API or pages."));
-        }
-
+        EnsureChannel(assignment.Group);
         lock (_gate)
         {
             assignment.WaitingSince = _time.GetUtcNow();
@@ -390,6 +386,15 @@ public sealed partial class RunnerDispatcher : IDisposable
         await ScheduleAsync();
         var outcome = await assignment.Outcome.Task;
         return (outcome, assignment.LastRunnerId);
+    }
+
+    // Runners connect to the server only: a process without their hub (the command line) has none to wait for.
+    private void EnsureChannel(string group)
+    {
+        if (Channel is null)
+        {
+            throw new RunnerFailedException(new RunProblem(ErrorKind.Configuration, $"This connection is run by the runners of group '{group}', which connect to the Entrada server: run it through the server's API or pages."));
+        }
     }
 
     private async Task CancelAsync(Assignment assignment)

@@ -18,7 +18,7 @@ public sealed record LdapAccountsInput : IValidatableInput, IBulkInput
     public required IReadOnlyList<string> Dns { get; init; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> BulkItems => Dns;
+    IReadOnlyList<string> IBulkInput.BulkItems => Dns;
 
     /// <inheritdoc />
     public IEnumerable<ValidationError> Validate()
