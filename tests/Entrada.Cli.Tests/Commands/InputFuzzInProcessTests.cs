@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Entrada.Cli.Tests.Support;
 using Entrada.Core;
 using Entrada.Core.Actions;
@@ -31,7 +30,6 @@ public sealed class InputFuzzInProcessTests(EmulatedTenant tenant) : IClassFixtu
         var catalog = provider.GetRequiredService<ActionCatalog>();
         var cases = InputFuzz.Cases(catalog.All.Select(a => a.Descriptor), perAction: 4);
         var graphBefore = tenant.GraphRequests;
-        var clock = Stopwatch.StartNew();
         var failures = new List<string>();
 
         foreach (var fuzz in cases)
@@ -57,6 +55,5 @@ public sealed class InputFuzzInProcessTests(EmulatedTenant tenant) : IClassFixtu
         cases.Count.ShouldBeGreaterThan(100, "every action is fuzzed");
         tenant.GraphRequests.ShouldBe(graphBefore, "nothing was sent to Graph");
         (await _entrada.RunAsync("jobs", "list")).Stdout.ShouldNotContain("job_");
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(45));
     }
 }

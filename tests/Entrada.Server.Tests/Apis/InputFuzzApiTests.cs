@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -24,7 +23,6 @@ public sealed class InputFuzzApiTests(ServerFixture server)
         var cases = InputFuzz.Cases(catalog.All.Select(a => a.Descriptor), perAction: 14);
         var graphBefore = server.Requests.Count("/v1.0/");
         var jobsBefore = (await client.GetFromJsonAsync<JsonArray>("/api/v1/jobs"))!.Count;
-        var clock = Stopwatch.StartNew();
         var failures = new List<string>();
 
         foreach (var fuzz in cases)
@@ -51,7 +49,6 @@ public sealed class InputFuzzApiTests(ServerFixture server)
         cases.Count.ShouldBeGreaterThan(200, "every action is fuzzed");
         server.Requests.Count("/v1.0/").ShouldBe(graphBefore, "nothing was sent to Graph");
         (await client.GetFromJsonAsync<JsonArray>("/api/v1/jobs"))!.Count.ShouldBe(jobsBefore, "no job was made");
-        clock.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(45));
     }
 
     [Fact]
