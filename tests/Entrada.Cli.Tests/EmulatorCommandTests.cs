@@ -123,7 +123,15 @@ public sealed class EmulatorCommandTests : IDisposable
         add.ExitCode.ShouldBe(0, add.ToString());
 
         await using var run = RunningEntrada.Start(_entrada, "run", "users.list", "--connection", "Slow", "--output", "ndjson");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Ctrl+C once the run is under way (its record says running; each Graph call then takes 3 s), however
+        // long the process takes to start on a loaded machine.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await IsRunningAsync("users.list"))
+        {
+            waited.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(2), "the run never started: " + run.Stderr);
+            await Task.Delay(200);
+        }
+
         run.Interrupt();
         (await run.WaitForExitAsync(TimeSpan.FromSeconds(30))).ShouldBe(130, run.Stderr);
         run.Stderr.ShouldNotContain("   at ");
@@ -131,5 +139,12 @@ public sealed class EmulatorCommandTests : IDisposable
         var audit = JsonDocument.Parse((await _entrada.RunAsync("audit", "list", "--output", "json")).Stdout).RootElement;
         var record = audit.EnumerateArray().First(r => r.GetProperty("operation").GetString() == "run users.list");
         record.GetProperty("outcome").GetString().ShouldBe("cancelled");
+    }
+
+    private async Task<bool> IsRunningAsync(string action)
+    {
+        var list = await _entrada.RunAsync("runs", "list", "-o", "json");
+        return list.ExitCode == 0 && JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray()
+            .Any(r => r.GetProperty("action").GetString() == action && r.GetProperty("status").GetString() == "running");
     }
 }
