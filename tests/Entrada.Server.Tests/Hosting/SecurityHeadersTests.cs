@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -20,6 +21,14 @@ public sealed partial class SecurityHeadersTests(ServerFixture server)
         var run = await server.RunAsync("groups.members.add", new JsonObject { ["groupId"] = groupId, ["memberIds"] = new JsonArray(userIds[0]) });
         var runId = run["id"]!.GetValue<string>();
         var jobId = run["jobId"]!.GetValue<string>();
+        Directory.CreateDirectory(Path.Combine(server.HomePath, "playbooks"));
+        await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "headers-check.yaml"), "id: headers-check\ndescription: Lists one user.\nsteps:\n  - id: one\n    action: users.list\n    input:\n      max: 1\n");
+        using (var client = server.Client())
+        using (var started = await client.PostAsJsonAsync("/api/v1/playbooks/headers-check/runs", new JsonObject { ["connection"] = "Demo tenant" }))
+        {
+            PlaybookRunId = JsonNode.Parse(await started.Content.ReadAsStringAsync())!["run"]!["id"]!.GetValue<string>();
+        }
+
         using var pages = await SignInWithoutRedirectsAsync();
         using var api = server.Client();
 
@@ -101,10 +110,15 @@ public sealed partial class SecurityHeadersTests(ServerFixture server)
             .Order(StringComparer.Ordinal);
     }
 
+    /// <summary>A playbook run of this test, for the playbook-run routes.</summary>
+    private static string PlaybookRunId { get; set; } = string.Empty;
+
     private static string ValueOf(string pattern, string parameter, string runId, string jobId) => parameter switch
     {
         "name" => "Demo tenant",
         "documentName" => "v1",
+        "id" when pattern.Contains("playbook-runs/", StringComparison.Ordinal) => PlaybookRunId,
+        "id" when pattern.Contains("playbooks/", StringComparison.Ordinal) => "headers-check",
         "id" when pattern.Contains("jobs/", StringComparison.Ordinal) => jobId,
         "id" when pattern.Contains("runs/", StringComparison.Ordinal) => runId,
         "id" when pattern.Contains("actions/", StringComparison.Ordinal) => "users.list",
