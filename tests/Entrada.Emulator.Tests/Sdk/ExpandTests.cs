@@ -60,9 +60,23 @@ public sealed class ExpandTests(ExpandFixture fixture) : IClassFixture<ExpandFix
     }
 
     [Fact]
+    public async Task User_ExpandManager_WithAManager_ExpandsIt()
+    {
+        var ids = fixture.Server.State.GetUserIds();
+        var manager = await _graph.Users[ids[2]].Manager.GetAsync();
+
+        var user = await _graph.Users[ids[2]].GetAsync(c => c.QueryParameters.Expand = ["manager($select=id,displayName)"]);
+
+        manager.ShouldNotBeNull();
+        user!.Manager.ShouldNotBeNull();
+        user.Manager!.Id.ShouldBe(manager.Id);
+    }
+
+    [Fact]
     public async Task User_ExpandManager_WithoutAManager_LeavesManagerOut()
     {
-        var id = fixture.Server.State.GetUserIds()[2];
+        // The generated tenant's first user heads the reporting line: no manager.
+        var id = fixture.Server.State.GetUserIds()[0];
 
         var user = await _graph.Users[id].GetAsync(c => c.QueryParameters.Expand = ["manager($levels=max;$select=id,displayName)"]);
         var raw = await fixture.GraphAsync(HttpMethod.Get, $"/users/{id}?$expand=manager");
