@@ -120,7 +120,7 @@ public sealed class RunnerServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task ADatabaseAtVersion8_MovesToVersion9_KeepingItsConnections_AndThenKeepsRunners()
+    public async Task ADatabaseAtVersion8_MovesToTheCurrentVersion_KeepingItsConnections_AndThenKeepsRunners()
     {
         var temp = new TempHome();
         try
