@@ -28,6 +28,9 @@ public sealed class EntradaDatabase
         }.ToString();
     }
 
+    /// <summary>The connection string of the file, for Quartz.NET's job store, which opens connections of its own.</summary>
+    internal string ConnectionString => _connectionString;
+
     /// <summary>The home folder the database lives in.</summary>
     public EntradaHome Home { get; }
 
@@ -306,6 +309,189 @@ public sealed class EntradaDatabase
             created_at   TEXT NOT NULL,
             created_by   TEXT NULL
         );
+        """,
+
+        // 12: playbook triggers on Quartz.NET. Quartz's ADO job store keeps its jobs, triggers and
+        // fire state in the QRTZ_* tables (the column layout Quartz's SQLite store reads and writes,
+        // checked by its schema validation at start); Entrada's own tables hold what a schedule or
+        // a watch is, and each watch's watermark: the key of every item it has seen, with the run
+        // allocated to it (pending until the run is recorded, then started).
+        """
+        CREATE TABLE QRTZ_JOB_DETAILS (
+            SCHED_NAME        NVARCHAR(120) NOT NULL,
+            JOB_NAME          NVARCHAR(150) NOT NULL,
+            JOB_GROUP         NVARCHAR(150) NOT NULL,
+            DESCRIPTION       NVARCHAR(250) NULL,
+            JOB_CLASS_NAME    NVARCHAR(250) NOT NULL,
+            IS_DURABLE        BIT NOT NULL,
+            IS_NONCONCURRENT  BIT NOT NULL,
+            IS_UPDATE_DATA    BIT NOT NULL,
+            REQUESTS_RECOVERY BIT NOT NULL,
+            JOB_DATA          BLOB NULL,
+            PRIMARY KEY (SCHED_NAME, JOB_NAME, JOB_GROUP)
+        );
+        CREATE TABLE QRTZ_TRIGGERS (
+            SCHED_NAME             NVARCHAR(120) NOT NULL,
+            TRIGGER_NAME           NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP          NVARCHAR(150) NOT NULL,
+            JOB_NAME               NVARCHAR(150) NOT NULL,
+            JOB_GROUP              NVARCHAR(150) NOT NULL,
+            DESCRIPTION            NVARCHAR(250) NULL,
+            NEXT_FIRE_TIME         BIGINT NULL,
+            PREV_FIRE_TIME         BIGINT NULL,
+            PRIORITY               INTEGER NULL,
+            TRIGGER_STATE          NVARCHAR(16) NOT NULL,
+            TRIGGER_TYPE           NVARCHAR(8) NOT NULL,
+            START_TIME             BIGINT NOT NULL,
+            END_TIME               BIGINT NULL,
+            CALENDAR_NAME          NVARCHAR(200) NULL,
+            MISFIRE_INSTR          INTEGER NULL,
+            MISFIRE_ORIG_FIRE_TIME BIGINT NULL,
+            EXECUTION_GROUP        NVARCHAR(200) NULL,
+            PREFERRED_NODE         NVARCHAR(200) NULL,
+            PREFERRED_NODE_AUTO    BIT NOT NULL DEFAULT 0,
+            JOB_DATA               BLOB NULL,
+            PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
+            FOREIGN KEY (SCHED_NAME, JOB_NAME, JOB_GROUP) REFERENCES QRTZ_JOB_DETAILS (SCHED_NAME, JOB_NAME, JOB_GROUP)
+        );
+        CREATE TABLE QRTZ_SIMPLE_TRIGGERS (
+            SCHED_NAME      NVARCHAR(120) NOT NULL,
+            TRIGGER_NAME    NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP   NVARCHAR(150) NOT NULL,
+            REPEAT_COUNT    BIGINT NOT NULL,
+            REPEAT_INTERVAL BIGINT NOT NULL,
+            TIMES_TRIGGERED BIGINT NOT NULL,
+            PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
+            FOREIGN KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) REFERENCES QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) ON DELETE CASCADE
+        );
+        CREATE TABLE QRTZ_SIMPROP_TRIGGERS (
+            SCHED_NAME    NVARCHAR(120) NOT NULL,
+            TRIGGER_NAME  NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP NVARCHAR(150) NOT NULL,
+            STR_PROP_1    NVARCHAR(512) NULL,
+            STR_PROP_2    NVARCHAR(512) NULL,
+            STR_PROP_3    NVARCHAR(512) NULL,
+            INT_PROP_1    INT NULL,
+            INT_PROP_2    INT NULL,
+            LONG_PROP_1   BIGINT NULL,
+            LONG_PROP_2   BIGINT NULL,
+            DEC_PROP_1    NUMERIC NULL,
+            DEC_PROP_2    NUMERIC NULL,
+            BOOL_PROP_1   BIT NULL,
+            BOOL_PROP_2   BIT NULL,
+            TIME_ZONE_ID  NVARCHAR(80) NULL,
+            PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
+            FOREIGN KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) REFERENCES QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) ON DELETE CASCADE
+        );
+        CREATE TABLE QRTZ_CRON_TRIGGERS (
+            SCHED_NAME      NVARCHAR(120) NOT NULL,
+            TRIGGER_NAME    NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP   NVARCHAR(150) NOT NULL,
+            CRON_EXPRESSION NVARCHAR(250) NOT NULL,
+            TIME_ZONE_ID    NVARCHAR(80),
+            PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
+            FOREIGN KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) REFERENCES QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) ON DELETE CASCADE
+        );
+        CREATE TABLE QRTZ_BLOB_TRIGGERS (
+            SCHED_NAME    NVARCHAR(120) NOT NULL,
+            TRIGGER_NAME  NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP NVARCHAR(150) NOT NULL,
+            BLOB_DATA     BLOB NULL,
+            PRIMARY KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP),
+            FOREIGN KEY (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) REFERENCES QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP) ON DELETE CASCADE
+        );
+        -- Foreign keys are not enforced on Quartz's own connections: these remove a trigger's detail rows with it.
+        CREATE TRIGGER QRTZ_DELETE_SIMPLE_TRIGGER DELETE ON QRTZ_TRIGGERS BEGIN
+            DELETE FROM QRTZ_SIMPLE_TRIGGERS WHERE SCHED_NAME = OLD.SCHED_NAME AND TRIGGER_NAME = OLD.TRIGGER_NAME AND TRIGGER_GROUP = OLD.TRIGGER_GROUP;
+        END;
+        CREATE TRIGGER QRTZ_DELETE_SIMPROP_TRIGGER DELETE ON QRTZ_TRIGGERS BEGIN
+            DELETE FROM QRTZ_SIMPROP_TRIGGERS WHERE SCHED_NAME = OLD.SCHED_NAME AND TRIGGER_NAME = OLD.TRIGGER_NAME AND TRIGGER_GROUP = OLD.TRIGGER_GROUP;
+        END;
+        CREATE TRIGGER QRTZ_DELETE_CRON_TRIGGER DELETE ON QRTZ_TRIGGERS BEGIN
+            DELETE FROM QRTZ_CRON_TRIGGERS WHERE SCHED_NAME = OLD.SCHED_NAME AND TRIGGER_NAME = OLD.TRIGGER_NAME AND TRIGGER_GROUP = OLD.TRIGGER_GROUP;
+        END;
+        CREATE TRIGGER QRTZ_DELETE_BLOB_TRIGGER DELETE ON QRTZ_TRIGGERS BEGIN
+            DELETE FROM QRTZ_BLOB_TRIGGERS WHERE SCHED_NAME = OLD.SCHED_NAME AND TRIGGER_NAME = OLD.TRIGGER_NAME AND TRIGGER_GROUP = OLD.TRIGGER_GROUP;
+        END;
+        CREATE TABLE QRTZ_CALENDARS (
+            SCHED_NAME    NVARCHAR(120) NOT NULL,
+            CALENDAR_NAME NVARCHAR(200) NOT NULL,
+            CALENDAR      BLOB NOT NULL,
+            PRIMARY KEY (SCHED_NAME, CALENDAR_NAME)
+        );
+        CREATE TABLE QRTZ_PAUSED_TRIGGER_GRPS (
+            SCHED_NAME    NVARCHAR(120) NOT NULL,
+            TRIGGER_GROUP NVARCHAR(150) NOT NULL,
+            PRIMARY KEY (SCHED_NAME, TRIGGER_GROUP)
+        );
+        CREATE TABLE QRTZ_FIRED_TRIGGERS (
+            SCHED_NAME        NVARCHAR(120) NOT NULL,
+            ENTRY_ID          NVARCHAR(140) NOT NULL,
+            TRIGGER_NAME      NVARCHAR(150) NOT NULL,
+            TRIGGER_GROUP     NVARCHAR(150) NOT NULL,
+            INSTANCE_NAME     NVARCHAR(200) NOT NULL,
+            FIRED_TIME        BIGINT NOT NULL,
+            SCHED_TIME        BIGINT NOT NULL,
+            PRIORITY          INTEGER NOT NULL,
+            STATE             NVARCHAR(16) NOT NULL,
+            JOB_NAME          NVARCHAR(150) NULL,
+            JOB_GROUP         NVARCHAR(150) NULL,
+            IS_NONCONCURRENT  BIT NULL,
+            REQUESTS_RECOVERY BIT NULL,
+            EXECUTION_GROUP   NVARCHAR(200) NULL,
+            PRIMARY KEY (SCHED_NAME, ENTRY_ID)
+        );
+        CREATE TABLE QRTZ_SCHEDULER_STATE (
+            SCHED_NAME        NVARCHAR(120) NOT NULL,
+            INSTANCE_NAME     NVARCHAR(200) NOT NULL,
+            LAST_CHECKIN_TIME BIGINT NOT NULL,
+            CHECKIN_INTERVAL  BIGINT NOT NULL,
+            PRIMARY KEY (SCHED_NAME, INSTANCE_NAME)
+        );
+        CREATE TABLE QRTZ_LOCKS (
+            SCHED_NAME NVARCHAR(120) NOT NULL,
+            LOCK_NAME  NVARCHAR(40) NOT NULL,
+            PRIMARY KEY (SCHED_NAME, LOCK_NAME)
+        );
+        CREATE INDEX IDX_QRTZ_J_G_N ON QRTZ_JOB_DETAILS (SCHED_NAME, JOB_GROUP, JOB_NAME);
+        CREATE INDEX IDX_QRTZ_T_G_N ON QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_GROUP, TRIGGER_NAME);
+        CREATE INDEX IDX_QRTZ_T_NEXT ON QRTZ_TRIGGERS (SCHED_NAME, TRIGGER_STATE, NEXT_FIRE_TIME);
+        CREATE TABLE playbook_schedules (
+            id           TEXT PRIMARY KEY,
+            playbook     TEXT NOT NULL,
+            connection   TEXT NOT NULL,
+            cron         TEXT NOT NULL,
+            quartz_cron  TEXT NOT NULL,
+            time_zone    TEXT NOT NULL,
+            input        TEXT NOT NULL,
+            created_at   TEXT NOT NULL,
+            created_by   TEXT NULL
+        );
+        CREATE TABLE playbook_watches (
+            id             TEXT PRIMARY KEY,
+            playbook       TEXT NOT NULL,
+            connection     TEXT NOT NULL,
+            action         TEXT NOT NULL,
+            action_input   TEXT NOT NULL,
+            every_seconds  INTEGER NOT NULL,
+            map            TEXT NOT NULL,
+            key_expression TEXT NOT NULL,
+            first_poll     TEXT NOT NULL,
+            created_at     TEXT NOT NULL,
+            created_by     TEXT NULL,
+            polled_at      TEXT NULL,
+            poll_error     TEXT NULL
+        );
+        CREATE TABLE playbook_watch_items (
+            watch_id     TEXT NOT NULL REFERENCES playbook_watches (id) ON DELETE CASCADE,
+            item_key     TEXT NOT NULL,
+            state        TEXT NOT NULL,
+            run_id       TEXT NULL,
+            input        TEXT NULL,
+            seen_at      TEXT NOT NULL,
+            started_at   TEXT NULL,
+            PRIMARY KEY (watch_id, item_key)
+        ) WITHOUT ROWID;
         """,
     ];
 }
