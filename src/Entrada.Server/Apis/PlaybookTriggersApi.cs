@@ -37,7 +37,7 @@ internal sealed record PlaybookWatchBody
     public int? EverySeconds { get; init; }
     [Description("The playbook's inputs as templates over the new item: {\"userIds\": \"${{ [item.id] }}\"}.")]
     public JsonObject? Map { get; init; }
-    [Description("The JMESPath expression over item that identifies it; id when absent.")]
+    [Description("The JMESPath expression over the item that identifies it, e.g. id or userPrincipalName; id when absent.")]
     public string? Key { get; init; }
     [Description("What the first poll does with the items already there: baseline (record them, start nothing; the default) or handle (start a run for each).")]
     public string? FirstPoll { get; init; }

@@ -70,7 +70,7 @@ internal sealed class PlaybookWatchAddSettings : CliSettings
     public string? Map { get; set; }
 
     [CommandOption("--key <EXPR>")]
-    [Description("The JMESPath expression over item that identifies it; id when absent.")]
+    [Description("The JMESPath expression over the item that identifies it, e.g. id or userPrincipalName; id when absent.")]
     public string? Key { get; set; }
 
     [CommandOption("--first-poll <MODE>")]

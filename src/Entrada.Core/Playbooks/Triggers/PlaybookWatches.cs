@@ -29,7 +29,7 @@ public enum WatchFirstPoll
 /// <param name="ActionInput">The list action's input.</param>
 /// <param name="EverySeconds">The interval between polls.</param>
 /// <param name="Map">The playbook's inputs as templates over the new item, read as <c>item</c>.</param>
-/// <param name="Key">The JMESPath expression over <c>item</c> that identifies an item (default <c>id</c>).</param>
+/// <param name="Key">The JMESPath expression over the item that identifies it (default <c>id</c>, the item's own id).</param>
 /// <param name="FirstPoll">What the first poll does with the items already there.</param>
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="CreatedBy">Who made it.</param>
@@ -186,18 +186,24 @@ public sealed class PlaybookWatchService(
                 await StartAsync(watch, itemKey, runId, (JsonObject?)JsonNode.Parse(protector.Unprotect(Purpose, sealedInput)["input"].Reveal()) ?? [], caller, cancellationToken);
             }
 
-            var listed = await runs.RunAsync(new RunRequest(watch.Action, watch.Connection, watch.ActionInput), caller, observer: null, cancellationToken);
-            if (listed.Record.OutputTruncated)
+            // Every item as it streams, not the run's kept output (which stops at RunService.MaxItemsKept).
+            var items = new List<JsonNode?>();
+            var observer = new RunObserver
             {
-                throw new EntradaValidationException("actionInput", $"'{watch.Action}' gave more items than a run keeps ({RunService.MaxItemsKept}); narrow the watch's filter so that no item is missed.");
-            }
+                OnItem = (item, _) =>
+                {
+                    items.Add(System.Text.Json.JsonSerializer.SerializeToNode(item, EntradaJson.Default));
+                    return ValueTask.CompletedTask;
+                },
+            };
+            await runs.RunAsync(new RunRequest(watch.Action, watch.Connection, watch.ActionInput), caller, observer, cancellationToken);
 
             var seen = await KeysAsync(id, cancellationToken);
             var baseline = watch.PolledAt is null && watch.FirstPoll == WatchFirstPoll.Baseline;
-            foreach (var item in listed.Record.Output as JsonArray ?? [])
+            foreach (var item in items)
             {
                 var document = new Newtonsoft.Json.Linq.JObject { ["item"] = PlaybookExpressions.ToToken(item) };
-                var keyNode = PlaybookExpressions.EvaluateExpression(watch.Key, document);
+                var keyNode = PlaybookExpressions.EvaluateExpression(watch.Key, document["item"]!);
                 var itemKey = keyNode is JsonValue v && v.TryGetValue<string>(out var text) ? text : keyNode?.ToJsonString();
                 if (string.IsNullOrEmpty(itemKey) || !seen.Add(itemKey))
                 {
