@@ -27,7 +27,7 @@ namespace Entrada.Core.Playbooks.Triggers;
 /// the lock with Quartz's clustering on a server database.
 /// </para>
 /// </remarks>
-public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, ISchedulerFactory factory, ILogger<PlaybookTriggerScheduler> logger) : IAsyncDisposable
+public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, ISchedulerFactory factory, ILogger<PlaybookTriggerScheduler> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>The scheduler's name, the <c>SCHED_NAME</c> of every row it writes.</summary>
     public const string SchedulerName = "Entrada";
@@ -41,6 +41,7 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileStream? _lock;
     private IScheduler? _started;
+    private int _disposed;
 
     /// <summary>The scheduler, standing by unless this process started it.</summary>
     public async Task<IScheduler> GetAsync(CancellationToken cancellationToken)
@@ -107,8 +108,16 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
     }
 
     /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync();
         _gate.Dispose();
     }

@@ -71,7 +71,7 @@ public sealed class PlaybookWatchService(
     /// <summary>The shortest interval between polls.</summary>
     public static readonly TimeSpan MinimumInterval = TimeSpan.FromSeconds(1);
 
-    private const string Purpose = "Entrada.PlaybookWatchInput";
+    internal const string Purpose = "Entrada.PlaybookWatchInput";
 
     /// <summary>Makes a watch; the action, its input, the interval, the map and the key are checked first.</summary>
     public async Task<PlaybookWatch> CreateAsync(string playbook, string? connection, string? action, JsonObject? actionInput, TimeSpan every, JsonObject? map, string? key, WatchFirstPoll firstPoll, Caller caller, CancellationToken cancellationToken)
