@@ -327,6 +327,20 @@ internal static class EntradaCli
                 hooks.AddCommand<Commands.Playbooks.PlaybookHooksListCommand>("list").WithDescription("List hooks (never their secrets).").WithExample("playbooks", "hooks", "list");
                 hooks.AddCommand<Commands.Playbooks.PlaybookHooksRemoveCommand>("remove").WithDescription("Remove a hook.").WithExample("playbooks", "hooks", "remove", "hook_5e1f0a9c2b7d4a10");
             });
+            playbooks.AddBranch("schedules", schedules =>
+            {
+                schedules.SetDescription("Start a playbook on a cron expression (Quartz.NET, kept in ENTRADA_HOME; fires while 'entrada serve' runs).");
+                schedules.AddCommand<Commands.Playbooks.PlaybookSchedulesAddCommand>("add").WithDescription("Make a schedule.").WithExample("playbooks", "schedules", "add", "restore-user", "--connection", "Contoso", "--cron", "0 7 * * 1-5", "--set", "userIds=id1");
+                schedules.AddCommand<Commands.Playbooks.PlaybookSchedulesListCommand>("list").WithDescription("List schedules with their next fire times.").WithExample("playbooks", "schedules", "list");
+                schedules.AddCommand<Commands.Playbooks.PlaybookSchedulesRemoveCommand>("remove").WithDescription("Remove a schedule.").WithExample("playbooks", "schedules", "remove", "sch_5e1f0a9c2b7d4a10");
+            });
+            playbooks.AddBranch("watches", watches =>
+            {
+                watches.SetDescription("Poll a list action and start a playbook once for each new item (fires while 'entrada serve' runs).");
+                watches.AddCommand<Commands.Playbooks.PlaybookWatchesAddCommand>("add").WithDescription("Make a watch.").WithExample("playbooks", "watches", "add", "contain-user", "--connection", "Contoso", "--action", "risky-users.list", "--set", "filter=riskLevel eq 'high'", "--every", "5m", "--map", "{\"userIds\":\"${{ [item.id] }}\"}");
+                watches.AddCommand<Commands.Playbooks.PlaybookWatchesListCommand>("list").WithDescription("List watches with what they have seen and started.").WithExample("playbooks", "watches", "list");
+                watches.AddCommand<Commands.Playbooks.PlaybookWatchesRemoveCommand>("remove").WithDescription("Remove a watch and its record of the items seen.").WithExample("playbooks", "watches", "remove", "wat_5e1f0a9c2b7d4a10");
+            });
             playbooks.AddCommand<Commands.Playbooks.PlaybooksRejectCommand>("reject").WithDescription("Reject the step a run waits on; the run ends there.").WithExample("playbooks", "reject", "pbr_5e1f0a9c2b7d4a10", "--reason", "false positive");
         });
 

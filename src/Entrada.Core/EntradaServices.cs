@@ -4,6 +4,7 @@ using Entrada.Core.Connections;
 using Entrada.Core.Secrets;
 using Entrada.Core.Storage;
 using Entrada.Core.Diagnostics;
+using Entrada.Core.Playbooks.Triggers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ public static class EntradaServices
         services.AddSingleton<Runners.RunnerService>();
         services.AddSingleton<Runners.RunnerExecutor>();
         services.AddSingleton<Playbooks.PlaybookHookService>();
+        services.AddPlaybookTriggers(home);
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -19,7 +19,11 @@ namespace Entrada.Core.Playbooks;
 /// <param name="Connection">The connection its steps run on (unless a step names its own).</param>
 /// <param name="Input">Its inputs, as a JSON object.</param>
 /// <param name="DryRun">Run the reads, plan every write, send no change.</param>
-public sealed record PlaybookRunRequest(string Playbook, string? Connection, JsonNode? Input, bool DryRun = false);
+public sealed record PlaybookRunRequest(string Playbook, string? Connection, JsonNode? Input, bool DryRun = false)
+{
+    /// <summary>The run's id, when the caller allocated it beforehand (a watch records it with the item first); otherwise a new one.</summary>
+    public string? RunId { get; init; }
+}
 
 /// <summary>How a run stands when the caller gets it back, with the steps' outputs as they came (secrets included, shown once).</summary>
 /// <param name="Record">The run as stored (outputs masked).</param>
@@ -181,6 +185,9 @@ public sealed partial class PlaybookService(
     /// <summary>A run by id.</summary>
     public Task<PlaybookRunRecord> GetRunAsync(string id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
 
+    /// <summary>A run by id, or null when there is none.</summary>
+    public Task<PlaybookRunRecord?> FindRunAsync(string id, CancellationToken cancellationToken) => store.FindAsync(id, cancellationToken);
+
     /// <summary>Recent runs, newest first.</summary>
     public Task<IReadOnlyList<PlaybookRunRecord>> ListRunsAsync(string? playbook, int limit, CancellationToken cancellationToken) =>
         store.ListAsync(playbook, Math.Clamp(limit, 1, 1000), cancellationToken);
@@ -230,6 +237,9 @@ public sealed partial class PlaybookService(
         _background[id] = (task, cancel);
     }
 
+    /// <summary>A new run id (<c>pbr_…</c>).</summary>
+    public static string NewRunId() => "pbr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+
     private async Task<(PlaybookDefinition Definition, PlaybookRunRecord Run, JsonObject Input)> BeginAsync(PlaybookRunRequest request, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -245,7 +255,7 @@ public sealed partial class PlaybookService(
         var now = time.GetUtcNow();
         var run = new PlaybookRunRecord
         {
-            Id = "pbr_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)),
+            Id = request.RunId ?? NewRunId(),
             Playbook = definition.Id,
             Connection = connection.Name,
             Caller = caller,

@@ -96,6 +96,10 @@ internal sealed class EntradaServer : IAsyncDisposable
             var playbookRuns = app.Services.GetRequiredService<Entrada.Core.Playbooks.PlaybookService>();
             app.Lifetime.ApplicationStopping.Register(() => playbookRuns.StopAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult());
             await app.StartAsync(cancellationToken);
+            // Schedules fire and watches poll only while a server runs; stopped before the runs it may still start.
+            var triggers = app.Services.GetRequiredService<Entrada.Core.Playbooks.Triggers.PlaybookTriggerScheduler>();
+            await triggers.StartAsync(cancellationToken);
+            app.Lifetime.ApplicationStopping.Register(() => triggers.StopAsync().GetAwaiter().GetResult());
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var url = new Uri(address.Replace("[::]", "localhost", StringComparison.Ordinal));
             if (emulator is not null)
@@ -294,6 +298,7 @@ internal sealed class EntradaServer : IAsyncDisposable
         api.MapAuditApi();
         api.MapJobsApi();
         api.MapPlaybooksApi(settings);
+        api.MapPlaybookTriggersApi();
         api.MapRunnersApi();
         api.MapFallback(() => TypedResults.Problem(Problems.Of(StatusCodes.Status404NotFound, "There is no such API endpoint; see /openapi/v1.json.")));
         app.MapGet("/", () => TypedResults.Redirect("/connections")).AllowAnonymous().ExcludeFromDescription();

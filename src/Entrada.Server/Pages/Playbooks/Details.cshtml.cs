@@ -2,12 +2,13 @@ using System.Text.Json.Nodes;
 using Entrada.Core;
 using Entrada.Core.Connections;
 using Entrada.Core.Playbooks;
+using Entrada.Core.Playbooks.Triggers;
 using Entrada.Server.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Entrada.Server.Pages.Playbooks;
 
-internal sealed class DetailsModel(PlaybookService playbooks, ConnectionService connections, ServerSettings settings) : EntradaPageModel
+internal sealed class DetailsModel(PlaybookService playbooks, ConnectionService connections, ServerSettings settings, PlaybookScheduleService schedules, PlaybookWatchService watches) : EntradaPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string Id { get; set; } = string.Empty;
@@ -27,6 +28,10 @@ internal sealed class DetailsModel(PlaybookService playbooks, ConnectionService 
     public JsonObject? Input { get; private set; }
 
     public IReadOnlyList<PlaybookRunRecord> Runs { get; private set; } = [];
+
+    public IReadOnlyList<PlaybookSchedule> Schedules { get; private set; } = [];
+
+    public IReadOnlyList<PlaybookWatch> Watches { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : NotFoundPage();
 
@@ -93,6 +98,8 @@ internal sealed class DetailsModel(PlaybookService playbooks, ConnectionService 
 
         Fields = SchemaForm.FieldsOf(Playbook.InputSchema());
         Runs = await playbooks.ListRunsAsync(Playbook.Id, 20, cancellationToken);
+        Schedules = await schedules.ListAsync(Playbook.Id, cancellationToken);
+        Watches = await watches.ListAsync(Playbook.Id, cancellationToken);
         return true;
     }
 }
