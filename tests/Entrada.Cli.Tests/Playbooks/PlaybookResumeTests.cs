@@ -1,15 +1,16 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Entrada.Cli.Tests.Support;
 
 namespace Entrada.Cli.Tests.Playbooks;
 
 /// <summary>
-/// A playbook run for 500 users killed with SIGKILL in the middle of its third step, then
-/// resumed with <c>entrada playbooks resume</c>: the steps that had finished are not run again, the
-/// step that was cut continues its own durable job, and every user ends contained.
+/// A playbook run for 500 users killed with SIGKILL in the middle of a step, then resumed with
+/// <c>entrada playbooks resume</c>: the steps that had finished are not run again, the step that was
+/// cut continues its own durable job, and every user ends contained — for a playbook of three bulk
+/// steps, and for the built-in <c>contain-user</c> against the emulated tenant in this process,
+/// whose state and request log show that nothing was sent twice and nothing was skipped.
 /// </summary>
-public sealed class PlaybookResumeTests : IDisposable
+public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<EmulatedTenant>, IDisposable
 {
     private const string Playbook = """
         id: lock-down
@@ -35,12 +36,10 @@ public sealed class PlaybookResumeTests : IDisposable
         """;
 
     private readonly EntradaProcess _entrada = new();
-    private readonly string _caPath = Path.Combine(Path.GetTempPath(), $"entrada-ca-{Guid.NewGuid():N}.pem");
     private readonly string _inputPath = Path.Combine(Path.GetTempPath(), $"entrada-input-{Guid.NewGuid():N}.json");
 
     public void Dispose()
     {
-        File.Delete(_caPath);
         File.Delete(_inputPath);
         _entrada.Dispose();
     }
@@ -48,13 +47,7 @@ public sealed class PlaybookResumeTests : IDisposable
     [Fact]
     public async Task APlaybookRunKilledMidStep_ResumesExactlyWhereItStopped()
     {
-        await using var emulator = RunningEntrada.Start(_entrada, "emulator", "--users", "600", "--latency-ms", "1000", "--throttle", "off", "--ca-cert-out", _caPath, "-o", "json");
-        using var doc = JsonDocument.Parse(await emulator.ReadLineAsync(TimeSpan.FromSeconds(60)));
-        var root = doc.RootElement;
-        var demo = root.GetProperty("apps").EnumerateArray().Single(a => a.GetProperty("name").GetString() == "demo");
-        _entrada.Environment["DEMO_SECRET"] = demo.GetProperty("clientSecret").GetString()!;
-        var add = await _entrada.RunAsync("connections", "add", "Tenant", "--method", "app-registration", "--tenant-id", root.GetProperty("tenantId").GetString()!, "--client-id", demo.GetProperty("clientId").GetString()!, "--client-secret-env", "DEMO_SECRET", "--cloud", "custom", "--authority-host", root.GetProperty("authorityHost").GetString()!, "--graph-endpoint", root.GetProperty("graphEndpoint").GetString()!, "--ca-cert", _caPath);
-        add.ExitCode.ShouldBe(0, add.ToString());
+        await using var emulator = await KillableRun.StartEmulatorAsync(_entrada, "--users", "600", "--latency-ms", "1000", "--throttle", "off");
         Directory.CreateDirectory(Path.Combine(_entrada.Home, "playbooks"));
         await File.WriteAllTextAsync(Path.Combine(_entrada.Home, "playbooks", "lock-down.yaml"), Playbook);
 
@@ -66,31 +59,10 @@ public sealed class PlaybookResumeTests : IDisposable
 
         var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         // Wait until the disable step's job has its first checkpoint, watching the database itself.
-        string? jobId = null;
-        var watch = Stopwatch.StartNew();
-        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_entrada.Home, "entrada.db")};Mode=ReadOnly;Pooling=False"))
-        {
-            await db.OpenAsync();
-            while (jobId is null)
-            {
-                await using var look = db.CreateCommand();
-                look.CommandText = "SELECT j.id FROM jobs j WHERE j.action = 'users.disable' AND EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.state <> 'pending') LIMIT 1;";
-                try
-                {
-                    jobId = await look.ExecuteScalarAsync() as string;
-                }
-                catch (Microsoft.Data.Sqlite.SqliteException)
-                {
-                    // The schema may not exist yet at the very start.
-                }
-
-                watch.Elapsed.ShouldBeLessThan(TimeSpan.FromMinutes(3), "the disable step never reached its first checkpoint");
-                await Task.Delay(20);
-            }
-        }
+        var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.disable", TimeSpan.FromMinutes(3));
 
         // Hold the run where it is, then kill it: no chance to clean up.
-        await ControlAsync(root, HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
+        await emulator.HoldAsync();
         await run.DisposeAsync();
         var runs = JsonDocument.Parse((await _entrada.RunAsync("playbooks", "runs", "-o", "json")).Stdout).RootElement.EnumerateArray().ToList();
         runs.Count.ShouldBe(1);
@@ -99,7 +71,7 @@ public sealed class PlaybookResumeTests : IDisposable
         var cut = JsonDocument.Parse((await _entrada.RunAsync("jobs", "show", jobId, "-o", "json")).Stdout).RootElement.GetProperty("job");
         cut.GetProperty("pending").GetInt32().ShouldBeGreaterThan(0, "the kill came before the step's end");
 
-        await ControlAsync(root, HttpMethod.Delete, "faults", null);
+        await emulator.ReleaseAsync();
         var resume = await _entrada.RunAsync("playbooks", "resume", runId, "-o", "json");
 
         resume.ExitCode.ShouldBe(0, resume.ToString());
@@ -123,29 +95,75 @@ public sealed class PlaybookResumeTests : IDisposable
         again.Stderr.ShouldContain("has already succeeded");
     }
 
-    private async Task ControlAsync(JsonElement emulator, HttpMethod method, string path, string? body)
+    [Fact]
+    public async Task ContainUserForFiveHundredUsers_KilledMidStep_ResumesWithNothingSentTwiceAndNothingSkipped()
     {
-        using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(_caPath));
-        using var handler = new HttpClientHandler
+        await using var emulator = await KillableRun.ConnectAsync(_entrada, tenant);
+        using var graph = new TenantGraph(tenant.Server);
+        var state = tenant.Server.State;
+        var users = state.GetUserIds().Where(id => state.FindUser(id) is { AccountEnabled: true, UserType: "Member" }).Take(500).ToList();
+        users.Count.ShouldBe(500);
+        await TenantGraph.ForEachAsync(users, graph.AddTapAsync);
+        await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = users }));
+        static bool Is(string line, string method, string path) => line.Contains($" {method} ", StringComparison.Ordinal) && line.Contains(path, StringComparison.OrdinalIgnoreCase);
+        int Requests(string method, string path) => tenant.RequestsWhere(l => Is(l, method, path));
+        var tapLists = Requests("GET", "/authentication/temporaryAccessPassMethods");
+        var started = DateTimeOffset.UtcNow;
+
+        // The first step sends its own requests; from the second on, every bulk step goes in
+        // $batches, a third of which are held back a minute: the kill lands in the second step.
+        await emulator.HoldSomeAsync(0.3, "$batch");
+        var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.revoke-sessions", TimeSpan.FromMinutes(3));
+        await emulator.HoldAsync();
+        await run.DisposeAsync(); // SIGKILL: no chance to clean up
+        var runs = JsonDocument.Parse((await _entrada.RunAsync("playbooks", "runs", "-o", "json")).Stdout).RootElement.EnumerateArray().ToList();
+        var runId = runs.Single().GetProperty("id").GetString()!;
+        runs[0].GetProperty("status").GetString().ShouldBe("interrupted");
+        var cut = JsonDocument.Parse((await _entrada.RunAsync("jobs", "show", jobId, "-o", "json")).Stdout).RootElement.GetProperty("job");
+        cut.GetProperty("pending").GetInt32().ShouldBeGreaterThan(0, "the kill came before the step's end");
+        var confirms = Requests("POST", "/riskyUsers/confirmCompromised");
+        confirms.ShouldBe(9, "the first step had finished: 500 users, 60 a request");
+        users.ShouldAllBe(u => state.FindUser(u)!.AccountEnabled, "nothing after the cut ran");
+
+        await emulator.ReleaseAsync();
+        var resume = await _entrada.RunAsync("playbooks", "resume", runId, "-o", "json");
+
+        resume.ExitCode.ShouldBe(0, resume.ToString());
+        var record = JsonDocument.Parse(resume.Stdout).RootElement;
+        record.GetProperty("status").GetString().ShouldBe("succeeded");
+        var steps = record.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("id").GetString()!);
+        steps.Values.Select(s => s.GetProperty("status").GetString()).ShouldBe(["succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "succeeded", "skipped", "succeeded"]);
+
+        // Nothing sent twice: the finished step not again, each bulk step one job, each user once in
+        // the cut job, and each per-user step one request a user.
+        Requests("POST", "/riskyUsers/confirmCompromised").ShouldBe(confirms, "the finished step was not run again");
+        var jobs = JsonDocument.Parse((await _entrada.RunAsync("jobs", "list", "-o", "json", "-n", "1000")).Stdout).RootElement.EnumerateArray().Select(j => j.GetProperty("action").GetString()).ToList();
+        jobs.Order().ToList().ShouldBe(new List<string?> { "risky-users.confirm-compromised", "users.auth-methods.reset", "users.disable", "users.revoke-sessions" }, "one job per bulk step");
+        var shown = JsonDocument.Parse((await _entrada.RunAsync("jobs", "show", jobId, "-o", "json")).Stdout).RootElement;
+        shown.GetProperty("job").GetProperty("status").GetString().ShouldBe("completed");
+        var items = shown.GetProperty("items").EnumerateArray().ToList();
+        items.Select(i => i.GetProperty("index").GetInt32()).ShouldBe(Enumerable.Range(0, 500), "every user reported exactly once");
+        items.Select(i => i.GetProperty("item").GetString()).ShouldBe(users);
+        items.ShouldAllBe(i => i.GetProperty("state").GetString() == "done" || i.GetProperty("state").GetString() == "unchanged");
+        Requests("GET", "/authentication/temporaryAccessPassMethods").ShouldBe(tapLists + 500, "each user's passes listed once");
+        Requests("GET", "/auditLogs/signIns").ShouldBe(500, "each user's sign-ins read once");
+
+        // Nothing skipped: every user contained, through every step.
+        foreach (var id in users)
         {
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
-                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
-        using var http = new HttpClient(handler);
-        using var request = new HttpRequestMessage(method, emulator.GetProperty("authorityHost").GetString() + "/_emulator/" + path);
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", emulator.GetProperty("controlKey").GetString());
-        if (body is not null)
-        {
-            request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            var user = state.FindUser(id)!;
+            user.AccountEnabled.ShouldBeFalse(id);
+            user.RiskState.ShouldBe("confirmedCompromised", id);
+            user.SignInSessionsValidFrom.ShouldNotBeNull(id);
+            user.SignInSessionsValidFrom.Value.ShouldBeGreaterThan(started.AddSeconds(-1), id);
         }
 
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
+        (await TenantGraph.ForEachAsync(users, graph.TapIdsAsync)).ShouldAllBe(t => t.Count == 0, "no Temporary Access Pass is left");
+        (await TenantGraph.ForEachAsync(users, graph.MethodTypesAsync)).ShouldAllBe(m => m.SequenceEqual(new[] { "#microsoft.graph.passwordAuthenticationMethod" }), "only the password is left");
+        steps["evidence"].GetProperty("output").EnumerateArray().Select(e => e.GetProperty("item").GetString()!).ToList().ShouldBe(users, "the evidence of every user");
+        var again = await _entrada.RunAsync("playbooks", "resume", runId);
+        again.ExitCode.ShouldBe(2);
+        again.Stderr.ShouldContain("has already succeeded");
     }
 }

@@ -1,0 +1,159 @@
+using System.Text.RegularExpressions;
+using Entrada.Server.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Entrada.Server.Tests.Browser;
+
+/// <summary>
+/// The playbook pages in Debian's Chromium: a signed-in user opens Playbooks, opens a playbook with
+/// an approval step, fills its form for two users and runs it — first as a dry run, which changes
+/// nothing, then for real: the run page shows the steps as a timeline with their counts, holds at
+/// the approval step with Approve and Reject, and approving runs it to its end. The end state is read
+/// from the emulated tenant.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private const string Playbook = """
+        id: page-lockout
+        description: Revokes sessions, then, once a person approves, blocks sign-in.
+        inputs:
+          userIds:
+            type: array
+            items: string
+            required: true
+        steps:
+          - id: revoke
+            action: users.revoke-sessions
+            input:
+              userIds: ${{ inputs.userIds }}
+          - id: disable
+            action: users.disable
+            approval: required
+            input:
+              userIds: ${{ inputs.userIds }}
+        """;
+
+    private IBrowserContext _context = null!;
+    private IPage _page = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(Path.Combine(server.HomePath, "playbooks"));
+        await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-lockout.yaml"), Playbook);
+        _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Url.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        // Generous: on a 2-core machine the whole suite runs in parallel with these pages.
+        _context.SetDefaultTimeout(120_000);
+        _context.SetDefaultNavigationTimeout(120_000);
+        _page = await _context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.CloseAsync();
+    }
+
+    /// <summary>Two enabled members at the end of the tenant (the API tests of playbooks take theirs from the start).</summary>
+    private List<string> Users()
+    {
+        var state = server.Emulator.State;
+        var users = state.GetUserIds().Reverse().Skip(2).Where(id => state.FindUser(id) is { AccountEnabled: true, UserType: "Member" }).Take(2).ToList();
+        users.Count.ShouldBe(2);
+        return users;
+    }
+
+    [Fact]
+    public async Task APlaybookRunFromItsPage_ShowsTheTimeline_HoldsForApproval_AndApprovingRunsItToTheEnd()
+    {
+        var users = Users();
+        var state = server.Emulator.State;
+        var sessionsBefore = users.Select(u => state.FindUser(u)!.SignInSessionsValidFrom).ToList();
+        await SignInAsync();
+
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Playbooks", Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Playbooks", Exact = true })).ToBeVisibleAsync();
+        var list = _page.Locator("#playbooks");
+        await Assertions.Expect(list).ToContainTextAsync("contain-user");
+        await Assertions.Expect(list).ToContainTextAsync("page-lockout");
+        await list.GetByRole(AriaRole.Link, new() { Name = "page-lockout", Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "page-lockout", Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("#steps")).ToContainTextAsync("after approval");
+
+        // A dry run: the plan of every write, nothing sent.
+        await FillAsync(users, dryRun: true);
+        await _page.Locator("#run-playbook").ClickAsync();
+        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+        var status = _page.Locator("#run-status");
+        await Assertions.Expect(status).ToContainTextAsync("(dry run: nothing was changed)");
+        await Assertions.Expect(status).ToContainTextAsync("succeeded");
+        await Assertions.Expect(_page.Locator("#timeline li[data-step=disable]")).ToContainTextAsync("disable");
+        await ShotAsync("20-playbook-dry-run", fullPage: true);
+        users.ShouldAllBe(u => state.FindUser(u)!.AccountEnabled, "a dry run disables no one");
+        users.Select(u => state.FindUser(u)!.SignInSessionsValidFrom).ToList().ShouldBe(sessionsBefore, "and revokes nothing");
+
+        // For real: the first step runs, the second waits for a person.
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Back to the playbook" }).ClickAsync();
+        var started = DateTimeOffset.UtcNow;
+        await FillAsync(users, dryRun: false);
+        await ShotAsync("21-playbook-form", fullPage: true);
+        await _page.Locator("#run-playbook").ClickAsync();
+        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+        await Assertions.Expect(status).ToContainTextAsync("awaiting-approval");
+        var revoke = _page.Locator("#timeline li[data-step=revoke]");
+        var disable = _page.Locator("#timeline li[data-step=disable]");
+        await Assertions.Expect(revoke).ToHaveAttributeAsync("data-status", "succeeded");
+        await Assertions.Expect(revoke).ToContainTextAsync("2 done, 0 unchanged, 0 failed");
+        await Assertions.Expect(disable).ToHaveAttributeAsync("data-status", "awaiting-approval");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "Step 'disable' (users.disable) waits for approval" })).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("#approve")).ToBeVisibleAsync();
+        await Assertions.Expect(_page.Locator("#reject")).ToBeVisibleAsync();
+        await ShotAsync("22-playbook-awaiting-approval", fullPage: true);
+        foreach (var id in users)
+        {
+            var user = state.FindUser(id)!;
+            user.SignInSessionsValidFrom.ShouldNotBeNull(id);
+            user.SignInSessionsValidFrom.Value.ShouldBeGreaterThan(started.AddSeconds(-1), "the step before the approval ran");
+            user.AccountEnabled.ShouldBeTrue("the step that waits did not");
+        }
+
+        // Approved: the run goes on to its end (the page refreshes itself while it runs).
+        await _page.Locator("#approve").ClickAsync();
+        await Assertions.Expect(status).ToContainTextAsync("succeeded");
+        await Assertions.Expect(disable).ToHaveAttributeAsync("data-status", "succeeded");
+        await Assertions.Expect(disable).ToContainTextAsync("2 done, 0 unchanged, 0 failed");
+        await Assertions.Expect(disable).ToContainTextAsync("approved by web:");
+        await Assertions.Expect(_page.Locator("#approve")).ToHaveCountAsync(0);
+        await ShotAsync("23-playbook-approved", fullPage: true);
+        users.ShouldAllBe(u => !state.FindUser(u)!.AccountEnabled, "every user is disabled in the tenant");
+
+        // The playbook's page lists both runs.
+        await _page.GetByRole(AriaRole.Link, new() { Name = "Back to the playbook" }).ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-runs tbody tr")).ToHaveCountAsync(2);
+    }
+
+    private async Task FillAsync(IReadOnlyList<string> users, bool dryRun)
+    {
+        await _page.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await _page.Locator("#input-userIds").FillAsync(string.Join('\n', users));
+        var check = _page.GetByLabel("Dry run: run the reads, show every write, send no change");
+        if (dryRun)
+        {
+            await check.CheckAsync();
+        }
+        else
+        {
+            await check.UncheckAsync();
+        }
+    }
+
+    private async Task SignInAsync()
+    {
+        await _page.GotoAsync("/sign-in");
+        await _page.GetByLabel("API key").FillAsync(server.ApiKey);
+        await _page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(_page).ToHaveURLAsync(new Regex(Regex.Escape("/connections")));
+    }
+
+    private Task ShotAsync(string name, bool fullPage = false) =>
+        _page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = fullPage });
+}
