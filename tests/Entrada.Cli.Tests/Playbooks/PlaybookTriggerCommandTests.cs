@@ -77,23 +77,26 @@ public sealed class PlaybookTriggerCommandTests(EmulatedTenant tenant) : IClassF
     }
 
     [Fact]
-    public async Task AScheduleAddedByTheCli_IsFiredByTheServeProcess_AsScheduleId()
+    public async Task AScheduleAddedByTheCli_WhileServeRuns_IsFiredByTheServeProcess_AsScheduleId()
     {
         await PrepareAsync(connection: true);
         var state = tenant.Server.State;
         var user = state.GetUserIds().Where(id => state.FindUser(id) is { UserType: "Member", AccountEnabled: true }).Skip(40).First();
-        var added = await _entrada.RunAsync("playbooks", "schedules", "add", "trigger-disable", "-c", "Tenant", "--cron", "0/1 * * * * ?", "--set", "userIds=" + user, "-o", "json");
-        added.ExitCode.ShouldBe(0, added.ToString());
-        var scheduleId = JsonNode.Parse(added.Stdout)!["id"]!.GetValue<string>();
-        (await _entrada.RunAsync("playbooks", "schedules", "list")).Stdout.ShouldContain(scheduleId);
-        (await QuartzRowsAsync()).ShouldBe(2, "the CLI stored the Quartz job and its trigger");
-
         using var serveProcess = new EntradaProcess();
         serveProcess.Environment["ENTRADA_HOME"] = _entrada.Home.Path;
         using var process = Process.Start(serveProcess.StartInfo(["serve", "--urls", "http://127.0.0.1:0", "--output", "json"]))!;
+        string scheduleId;
         try
         {
             (await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(1))).ShouldNotBeNull();
+
+            // Another process (this one) adds the schedule to the store the running server fires from.
+            var added = await _entrada.RunAsync("playbooks", "schedules", "add", "trigger-disable", "-c", "Tenant", "--cron", "0/1 * * * * ?", "--set", "userIds=" + user, "-o", "json");
+            added.ExitCode.ShouldBe(0, added.ToString());
+            scheduleId = JsonNode.Parse(added.Stdout)!["id"]!.GetValue<string>();
+            (await _entrada.RunAsync("playbooks", "schedules", "list")).Stdout.ShouldContain(scheduleId);
+            (await QuartzRowsAsync()).ShouldBe(2, "the CLI stored the Quartz job and its trigger");
+
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             while (!await SucceededRunOfAsync("schedule:" + scheduleId))
             {

@@ -180,7 +180,7 @@ public sealed class PlaybookScheduleService(EntradaDatabase database, PlaybookTr
 
 /// <summary>No schedule or watch has the id.</summary>
 public sealed class PlaybookTriggerNotFoundException(string kind, string id)
-    : EntradaException($"There is no playbook {kind} '{id}'; list them with 'entrada playbooks {kind}s list'.")
+    : EntradaException($"There is no playbook {kind} '{id}'; list the {(kind == "watch" ? "watches" : kind + "s")} to see their ids.")
 {
     /// <inheritdoc />
     public override ErrorKind Kind => ErrorKind.NotFound;
