@@ -13,7 +13,8 @@ namespace Entrada.Cli.Infrastructure;
 /// the services are built, they overlap the parsing of the command line, the composition of the
 /// command and the action catalogue, instead of following them. The run's own calls then find both
 /// done, or wait for them under SQLite's and Data Protection's own locks. A failure here is left to
-/// those calls to report, with their messages, so the warm-up never throws.
+/// those calls to report, with their messages, so the warm-up never throws; and it never makes a
+/// file: a home without a database or without keys is left for the run to set up, as before.
 /// </summary>
 internal static class StartupWarmUp
 {
@@ -24,8 +25,13 @@ internal static class StartupWarmUp
     public static Task Start(IServiceProvider services) => Task.WhenAll(
         Task.Run(async () =>
         {
-            // A pooled connection: the run's first OpenAsync takes this one back, already open.
-            await using var connection = await services.GetRequiredService<EntradaDatabase>().OpenAsync(CancellationToken.None);
+            // Only a database that exists (a first run makes it itself, after its input is checked):
+            // the warm-up never makes a file. A pooled connection: the run's first OpenAsync takes
+            // this one back, already open.
+            if (File.Exists(services.GetRequiredService<EntradaHome>().DatabasePath))
+            {
+                await using var connection = await services.GetRequiredService<EntradaDatabase>().OpenAsync(CancellationToken.None);
+            }
         }),
         Task.Run(() =>
         {
