@@ -83,7 +83,7 @@ internal static class EntradaCli
         StartupTimeline.Mark("entrada started");
         try
         {
-            var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug, keyRing));
+            var app = new CommandApp(CreateRegistrar(consoles, home ?? EntradaHome.FromEnvironment(), debug, keyRing, warmUp: StartupWarmUp.Serves(args)));
             app.Configure(config => Configure(config, consoles.Out));
             StartupTimeline.Mark("commands configured");
             return await app.RunAsync(args, cancellationToken);
@@ -188,7 +188,12 @@ internal static class EntradaCli
     }
 
     /// <summary>Entrada's services for the commands, on <paramref name="home"/>, writing to <paramref name="consoles"/>.</summary>
-    internal static TypeRegistrar CreateRegistrar(CliConsoles consoles, EntradaHome home, bool debug, KeyRingProtection? keyRing = null)
+    /// <param name="consoles">Standard output, standard error and standard input.</param>
+    /// <param name="home">ENTRADA_HOME.</param>
+    /// <param name="debug">Debug logs on standard error.</param>
+    /// <param name="keyRing">The key ring's protection; <see langword="null"/>: as the environment variables say.</param>
+    /// <param name="warmUp">Start <see cref="StartupWarmUp"/> as soon as the services are built (<c>entrada run</c>).</param>
+    internal static TypeRegistrar CreateRegistrar(CliConsoles consoles, EntradaHome home, bool debug, KeyRingProtection? keyRing = null, bool warmUp = false)
     {
         var services = new ServiceCollection();
         if (keyRing is not null)
@@ -217,7 +222,7 @@ internal static class EntradaCli
         services.AddSingleton<SecretInput>();
         services.AddSingleton<KeyRingWarning>();
         services.AddSingleton<Commands.Runners.RunnerAgent>();
-        return new TypeRegistrar(services);
+        return new TypeRegistrar(services, warmUp ? StartupWarmUp.Start : null);
     }
 
     /// <summary>The commands, their descriptions and examples, and how the app behaves (errors propagate to <see cref="RunAsync(string[], CliConsoles, EntradaHome?, CancellationToken)"/>).</summary>

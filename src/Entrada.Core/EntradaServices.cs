@@ -57,6 +57,7 @@ public static class EntradaServices
                 registration.Register(catalog);
             }
 
+            StartupTimeline.Mark("action catalogue built");
             return catalog;
         });
         return services;

@@ -15,6 +15,7 @@ namespace Entrada.Core.Secrets;
 public sealed class SecretProtector
 {
     private readonly IDataProtectionProvider _provider;
+    private readonly Microsoft.AspNetCore.DataProtection.KeyManagement.Internal.IKeyRingProvider _keyRing;
     private readonly KeyRingProtection _protection;
     private readonly string _keysPath;
     private int _checked;
@@ -35,7 +36,27 @@ public sealed class SecretProtector
         _protection = protection;
         var services = new ServiceCollection();
         protection.AddEntradaKeyRing(services, home);
-        _provider = services.BuildServiceProvider().GetRequiredService<IDataProtectionProvider>();
+        var provider = services.BuildServiceProvider();
+        _provider = provider.GetRequiredService<IDataProtectionProvider>();
+        _keyRing = provider.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.Internal.IKeyRingProvider>();
+    }
+
+    /// <summary>
+    /// Reads and decrypts the key ring now, when ENTRADA_HOME already has keys, so that the next
+    /// <see cref="Unprotect"/> or <see cref="Protect"/> finds it in memory: what either does first
+    /// (Data Protection's current key ring, under its own lock), done earlier. A home without keys is
+    /// left as it is: this never makes the first key. A ring this protection cannot read throws as
+    /// <see cref="Unprotect"/> would.
+    /// </summary>
+    public void LoadKeyRing()
+    {
+        if (!Directory.Exists(_keysPath) || !Directory.EnumerateFiles(_keysPath, "key-*.xml").Any())
+        {
+            return;
+        }
+
+        EnsureKeyRingReadable();
+        _keyRing.GetCurrentKeyRing();
     }
 
     /// <summary>Encrypts a set of named secrets as one payload for <paramref name="purpose"/>.</summary>

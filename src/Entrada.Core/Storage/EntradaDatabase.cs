@@ -81,15 +81,26 @@ public sealed class EntradaDatabase
 
     private static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
+        // A database already at this build's version (every start but the first) needs neither the
+        // journal mode nor the write lock: a read says so, and a process start does not wait for a
+        // writer (the server, a bulk run) to let go of the lock only to find nothing to do.
+        var current = await ReadVersionAsync(connection, null, cancellationToken);
+        if (current > Migrations.Count)
+        {
+            throw new DatabaseTooNewException(current, Migrations.Count);
+        }
+
+        if (current == Migrations.Count)
+        {
+            return;
+        }
+
         // WAL is a property of the file: set once, outside a transaction.
         await ExecuteAsync(connection, "PRAGMA journal_mode = WAL;", cancellationToken);
 
         // BEGIN IMMEDIATE takes the write lock, so two processes starting at once migrate in turn.
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using var read = connection.CreateCommand();
-        read.Transaction = transaction;
-        read.CommandText = "PRAGMA user_version;";
-        var version = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var version = await ReadVersionAsync(connection, transaction, cancellationToken);
         if (version > Migrations.Count)
         {
             throw new DatabaseTooNewException(version, Migrations.Count);
@@ -104,6 +115,14 @@ public sealed class EntradaDatabase
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task<int> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

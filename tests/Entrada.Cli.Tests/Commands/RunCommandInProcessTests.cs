@@ -122,6 +122,17 @@ public sealed class RunCommandInProcessTests(EmulatedTenant tenant) : IClassFixt
         run.Stderr.ShouldBe("error: There is no connection named 'Ghost'. List them with 'entrada connections list'.\n");
     }
 
+    [Fact]
+    public async Task Run_WithBadInput_OnAFreshHome_MakesNoDatabaseNorKey()
+    {
+        // The start-up warm-up (StartupWarmUp) opens only a database and a key ring that exist.
+        var run = await _entrada.RunAsync("run", "users.list", "--set", "max=5");
+
+        run.ExitCode.ShouldBe(2, run.ToString());
+        File.Exists(_entrada.Home.DatabasePath).ShouldBeFalse();
+        (Directory.Exists(_entrada.Home.KeysPath) ? Directory.GetFiles(_entrada.Home.KeysPath) : []).ShouldBeEmpty();
+    }
+
     /// <summary>Standard output that notes, at each line, how many user pages the emulator had been asked for.</summary>
     private sealed class ObservingWriter(Func<int> pagesRequested) : TextWriter
     {

@@ -37,6 +37,31 @@ public sealed class SecretProtectorTests : IDisposable
     }
 
     [Fact]
+    public void LoadKeyRing_OnAHomeWithoutKeys_MakesNoKey()
+    {
+        new SecretProtector(_temp.Home).LoadKeyRing();
+        Directory.GetFiles(_temp.Home.KeysPath).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void LoadKeyRing_ThenUnprotect_ReadsWhatWasProtected_WithTheSameKeys()
+    {
+        var payload = new SecretProtector(_temp.Home).Protect("p", new Dictionary<string, Secret> { ["a"] = new("value-one") });
+        var keys = Directory.GetFiles(_temp.Home.KeysPath).Order().ToList();
+        var protector = new SecretProtector(_temp.Home);
+        protector.LoadKeyRing();
+        protector.Unprotect("p", payload)["a"].Reveal().ShouldBe("value-one");
+        Directory.GetFiles(_temp.Home.KeysPath).Order().ShouldBe(keys);
+    }
+
+    [Fact]
+    public void LoadKeyRing_OfARingThisProtectionCannotRead_ThrowsAsUnprotectWould()
+    {
+        new SecretProtector(_temp.Home, KeyRingProtection.WithKeyEncryptionKey(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))).Protect("p", new Dictionary<string, Secret> { ["a"] = new("x") });
+        Should.Throw<KeyRingProtectionException>(() => new SecretProtector(_temp.Home, KeyRingProtection.None).LoadKeyRing());
+    }
+
+    [Fact]
     public void TheKeyRing_IsReadableByItsOwnerOnly()
     {
         new SecretProtector(_temp.Home).Protect("p", new Dictionary<string, Secret> { ["a"] = new("x") });

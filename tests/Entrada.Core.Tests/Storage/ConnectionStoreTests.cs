@@ -134,6 +134,20 @@ public sealed class ConnectionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task ADatabaseAtTheCurrentVersion_OpensWhileAnotherProcessHoldsTheWriteLock()
+    {
+        (await _database.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
+        await using var writer = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_temp.Home.DatabasePath};Pooling=False");
+        await writer.OpenAsync();
+        await using var holding = writer.BeginTransaction(deferred: false);
+
+        // A new process's first open: no schema step to take, so it does not wait for the lock.
+        var fresh = new EntradaDatabase(_temp.Home);
+        (await fresh.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
+        await holding.RollbackAsync();
+    }
+
+    [Fact]
     public async Task ADatabaseFromANewerEntrada_IsRefusedWithAnUpgradeHint()
     {
         (await _database.GetSchemaVersionAsync(default)).ShouldBe(EntradaDatabase.CurrentSchemaVersion);
