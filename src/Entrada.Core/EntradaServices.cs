@@ -48,7 +48,7 @@ public static class EntradaServices
         services.AddSingleton<Runners.RunnerService>();
         services.AddSingleton<Runners.RunnerExecutor>();
         services.AddSingleton<Playbooks.PlaybookHookService>();
-        services.AddPlaybookTriggers(home);
+        services.AddPlaybookTriggers();
         services.AddSingleton(sp =>
         {
             var catalog = new ActionCatalog();

@@ -27,7 +27,13 @@ namespace Entrada.Core.Playbooks.Triggers;
 /// the lock with Quartz's clustering on a server database.
 /// </para>
 /// </remarks>
-public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, ISchedulerFactory factory, ILogger<PlaybookTriggerScheduler> logger) : IAsyncDisposable, IDisposable
+/// <para>
+/// Quartz's own services (its options, factory, store and thread pool) are built on the first call
+/// that needs the scheduler, in a container of their own whose jobs come from this one: a process
+/// that never touches a schedule or a watch — every <c>entrada run</c> — registers, compiles and
+/// builds none of it.
+/// </para>
+public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, IServiceProvider services, ILoggerFactory loggers, ILogger<PlaybookTriggerScheduler> logger) : IAsyncDisposable, IDisposable
 {
     /// <summary>The scheduler's name, the <c>SCHED_NAME</c> of every row it writes.</summary>
     public const string SchedulerName = "Entrada";
@@ -41,6 +47,7 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
     private readonly SemaphoreSlim _gate = new(1, 1);
     private FileStream? _lock;
     private IScheduler? _started;
+    private ServiceProvider? _quartz;
     private int _disposed;
 
     /// <summary>The scheduler, standing by unless this process started it.</summary>
@@ -48,7 +55,25 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
     {
         // The schema first: Quartz checks its tables when the scheduler is built.
         await (await database.OpenAsync(cancellationToken)).DisposeAsync();
-        return await factory.GetScheduler(cancellationToken);
+        return await QuartzServices().GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
+    }
+
+    private ServiceProvider QuartzServices()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Volatile.Read(ref _quartz) is { } built)
+        {
+            return built;
+        }
+
+        var quartz = PlaybookTriggerServices.BuildQuartz(database.ConnectionString, services, loggers);
+        if (Interlocked.CompareExchange(ref _quartz, quartz, null) is { } raced)
+        {
+            quartz.Dispose();
+            return raced;
+        }
+
+        return quartz;
     }
 
     /// <summary>Starts firing, unless another process on this home already does; true when this one fires.</summary>
@@ -119,6 +144,11 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
         }
 
         await StopAsync();
+        if (_quartz is { } quartz)
+        {
+            await quartz.DisposeAsync();
+        }
+
         _gate.Dispose();
     }
 
@@ -126,12 +156,23 @@ public sealed partial class PlaybookTriggerScheduler(EntradaDatabase database, I
     private static partial void LogAnotherProcessFires(ILogger logger, string home);
 }
 
-/// <summary>Registers the trigger scheduler and its jobs.</summary>
+/// <summary>Registers the trigger scheduler and its services; Quartz's own are built when first needed.</summary>
 internal static class PlaybookTriggerServices
 {
-    public static IServiceCollection AddPlaybookTriggers(this IServiceCollection services, EntradaHome home)
+    public static IServiceCollection AddPlaybookTriggers(this IServiceCollection services)
     {
-        var connectionString = new EntradaDatabase(home).ConnectionString;
+        services.AddSingleton<PlaybookTriggerScheduler>();
+        services.AddSingleton<PlaybookScheduleService>();
+        services.AddSingleton<PlaybookWatchService>();
+        return services;
+    }
+
+    /// <summary>Quartz's container: the persistent store in Entrada's database, and the two jobs made from the application's services.</summary>
+    internal static ServiceProvider BuildQuartz(string connectionString, IServiceProvider application, ILoggerFactory loggers)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggers);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddQuartz(q =>
         {
             q.ConfigureScheduler(o =>
@@ -153,12 +194,9 @@ internal static class PlaybookTriggerServices
                 });
             });
         });
-        services.AddSingleton<PlaybookTriggerScheduler>();
-        services.AddSingleton<PlaybookScheduleService>();
-        services.AddSingleton<PlaybookWatchService>();
-        services.AddTransient<PlaybookScheduleJob>();
-        services.AddTransient<PlaybookWatchJob>();
-        return services;
+        services.AddTransient(_ => new PlaybookScheduleJob(application.GetRequiredService<PlaybookScheduleService>()));
+        services.AddTransient(_ => new PlaybookWatchJob(application.GetRequiredService<PlaybookWatchService>()));
+        return services.BuildServiceProvider();
     }
 }
 
