@@ -58,7 +58,7 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         ids.Count.ShouldBe(500);
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
-        var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         // Wait until the disable step's job has its first checkpoint, watching the database itself.
         var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.disable", TimeSpan.FromMinutes(3));
 
@@ -115,7 +115,7 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         // $batches, of which a third are answered 503 (Retry-After 2 s): the second step moves slowly,
         // and the kill lands in it, held right after its first checkpoint.
         await emulator.SlowDownAsync(0.3, "$batch", retryAfterSeconds: 2);
-        var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.revoke-sessions", TimeSpan.FromMinutes(3));
         await emulator.HoldAsync();
         await run.DisposeAsync(); // SIGKILL: no chance to clean up
