@@ -81,7 +81,7 @@ for (var i = 0; i < args.Length; i++)
 
 if (cold)
 {
-    return cases.Count == 0 && !quick && naiveSample is null
+    return cases.Count == 0 && !quick && naiveSample is null && users is null && evidenceSample is null
         ? await ColdStartBenchmark.RunAsync(new ColdSettings(entrada, baseline, repeats, json))
         : Fail($"--cold takes only --entrada, --baseline, --repeats and --json. {Usage}");
 }

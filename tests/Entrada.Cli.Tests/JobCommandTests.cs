@@ -29,7 +29,7 @@ public sealed class JobCommandTests : IDisposable
         ids.Count.ShouldBe(2400);
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
-        var run = RunningEntrada.Start(_entrada, "run", "users.disable", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        await using var run = RunningEntrada.Start(_entrada, "run", "users.disable", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, action: null, TimeSpan.FromMinutes(2));
 
         // Hold the job where it is: every further Graph call now waits a minute, so the kill lands mid-job.

@@ -748,7 +748,8 @@ public sealed partial class PlaybookService(
                 unchanged += obj["unchanged"]?.GetValue<int>() ?? 0;
                 failed += obj["failed"]?.GetValue<int>() ?? 0;
             }
-            else if (parts[i].Status == PlaybookStepStatus.Succeeded && !(outputs[i] is JsonObject plan && plan["dryRun"] is not null))
+            // A sent action's output may say "dryRun": false; only true marks a dry run's plan.
+            else if (parts[i].Status == PlaybookStepStatus.Succeeded && !(outputs[i] is JsonObject plan && plan["dryRun"] is JsonValue dryRun && dryRun.GetValueKind() == JsonValueKind.True))
             {
                 done++;
             }

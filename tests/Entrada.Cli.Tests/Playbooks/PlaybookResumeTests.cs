@@ -35,7 +35,8 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
               userIds: ${{ inputs.userIds }}
         """;
 
-    private readonly EntradaProcess _entrada = new();
+    // contain-user's evidence step keeps to the sign-in logs' 5 requests per 10 s: 500 users take about 18 minutes.
+    private readonly EntradaProcess _entrada = new() { Timeout = TimeSpan.FromMinutes(30) };
     private readonly string _inputPath = Path.Combine(Path.GetTempPath(), $"entrada-input-{Guid.NewGuid():N}.json");
 
     public void Dispose()
@@ -57,7 +58,7 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         ids.Count.ShouldBe(500);
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
-        var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         // Wait until the disable step's job has its first checkpoint, watching the database itself.
         var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.disable", TimeSpan.FromMinutes(3));
 
@@ -111,9 +112,10 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         var started = DateTimeOffset.UtcNow;
 
         // The first step sends its own requests; from the second on, every bulk step goes in
-        // $batches, a third of which are held back a minute: the kill lands in the second step.
-        await emulator.HoldSomeAsync(0.3, "$batch");
-        var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
+        // $batches, of which a third are answered 503 (Retry-After 2 s): the second step moves slowly,
+        // and the kill lands in it, held right after its first checkpoint.
+        await emulator.SlowDownAsync(0.3, "$batch", retryAfterSeconds: 2);
+        await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
         var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.revoke-sessions", TimeSpan.FromMinutes(3));
         await emulator.HoldAsync();
         await run.DisposeAsync(); // SIGKILL: no chance to clean up

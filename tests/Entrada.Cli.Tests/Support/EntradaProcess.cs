@@ -26,6 +26,9 @@ public sealed class EntradaProcess : IDisposable
 
     public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How long one command may take before the test fails (and the process is killed).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+
     public static string EntradaDll => Path.Combine(AppContext.BaseDirectory, "entrada.dll");
 
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
@@ -69,8 +72,18 @@ public sealed class EntradaProcess : IDisposable
         }
 
         process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Leave nothing running behind a failed test.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 

@@ -102,9 +102,9 @@ internal sealed class KillableRun : IAsyncDisposable
     /// <summary>Holds the run where it is: every further Graph call now waits a minute, so a kill lands mid-step.</summary>
     public Task HoldAsync() => ControlAsync(HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
 
-    /// <summary>Holds back part of the work: <paramref name="fraction"/> of the requests whose path contains <paramref name="pathContains"/> are answered 503 with a minute's Retry-After.</summary>
-    public Task HoldSomeAsync(double fraction, string pathContains) =>
-        ControlAsync(HttpMethod.Post, "faults", JsonSerializer.Serialize(new { fault = "503", fraction, retryAfterSeconds = 60, pathContains }));
+    /// <summary>Slows the work down: <paramref name="fraction"/> of the requests whose path contains <paramref name="pathContains"/> are answered 503 with a Retry-After of <paramref name="retryAfterSeconds"/>.</summary>
+    public Task SlowDownAsync(double fraction, string pathContains, int retryAfterSeconds) =>
+        ControlAsync(HttpMethod.Post, "faults", JsonSerializer.Serialize(new { fault = "503", fraction, retryAfterSeconds, pathContains }));
 
     /// <summary>Ends the hold: Graph answers again.</summary>
     public Task ReleaseAsync() => ControlAsync(HttpMethod.Delete, "faults", null);

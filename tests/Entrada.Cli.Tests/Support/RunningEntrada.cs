@@ -12,6 +12,7 @@ public sealed class RunningEntrada : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
     private readonly Task _stderrPump;
+    private bool _disposed;
 
     private RunningEntrada(Process process)
     {
@@ -79,8 +80,15 @@ public sealed class RunningEntrada : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the process (SIGKILL) unless it has ended; a second call does nothing, so a test may kill it mid-way and still dispose it at the end.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -9,7 +9,7 @@ namespace Entrada.Server.Tests.Browser;
 /// an approval step, fills its form for two users and runs it — first as a dry run, which changes
 /// nothing, then for real: the run page shows the steps as a timeline with their counts, holds at
 /// the approval step with Approve and Reject, and approving runs it to its end. The end state is read
-/// from the emulated tenant.
+/// from the emulated tenant. And the built-in <c>contain-user</c> run from its page for one user.
 /// </summary>
 [Collection(ServerCollection.Name)]
 public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
@@ -53,13 +53,41 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await _context.CloseAsync();
     }
 
-    /// <summary>Two enabled members at the end of the tenant (the API tests of playbooks take theirs from the start).</summary>
-    private List<string> Users()
+    /// <summary>Enabled members at the end of the tenant (the API tests of playbooks take theirs from the start).</summary>
+    private List<string> Users(int count = 2)
     {
         var state = server.Emulator.State;
-        var users = state.GetUserIds().Reverse().Skip(2).Where(id => state.FindUser(id) is { AccountEnabled: true, UserType: "Member" }).Take(2).ToList();
-        users.Count.ShouldBe(2);
+        var users = state.GetUserIds().Reverse().Skip(2).Where(id => state.FindUser(id) is { AccountEnabled: true, UserType: "Member" }).Take(count).ToList();
+        users.Count.ShouldBe(count);
         return users;
+    }
+
+    [Fact]
+    public async Task TheBuiltInContainUser_RunFromItsPageForOneUser_ShowsEveryStep_AndContainsTheUser()
+    {
+        var user = Users(1).Single();
+        var started = DateTimeOffset.UtcNow;
+        await SignInAsync();
+        await _page.GotoAsync("/playbooks");
+        await _page.Locator("#playbooks").GetByRole(AriaRole.Link, new() { Name = "contain-user", Exact = true }).ClickAsync();
+        await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "contain-user", Exact = true })).ToBeVisibleAsync();
+        await _page.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await _page.Locator("#input-userId").FillAsync(user);
+        await _page.Locator("#run-playbook").ClickAsync();
+        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+
+        await Assertions.Expect(_page.Locator("#run-status")).ToContainTextAsync("succeeded");
+        var steps = _page.Locator("#timeline li");
+        await Assertions.Expect(steps).ToHaveCountAsync(8);
+        await Assertions.Expect(_page.Locator("#timeline li[data-step=disable]")).ToContainTextAsync("1 done, 0 unchanged, 0 failed");
+        await Assertions.Expect(_page.Locator("#timeline li[data-step=resetPassword]")).ToHaveAttributeAsync("data-status", "skipped");
+        await Assertions.Expect(_page.Locator("#timeline li[data-step=evidence]")).ToHaveAttributeAsync("data-status", "succeeded");
+        await ShotAsync("24-contain-user-run", fullPage: true);
+        var contained = server.Emulator.State.FindUser(user)!;
+        contained.AccountEnabled.ShouldBeFalse();
+        contained.RiskState.ShouldBe("confirmedCompromised");
+        contained.SignInSessionsValidFrom.ShouldNotBeNull();
+        contained.SignInSessionsValidFrom.Value.ShouldBeGreaterThan(started.AddSeconds(-1));
     }
 
     [Fact]
