@@ -232,6 +232,49 @@ public sealed class IdentityActionTests(GraphFixture fixture) : IClassFixture<Gr
     }
 
     [Fact]
+    public async Task SignInsList_ForManyUsers_AsksForFifteenARequest_AndFindsWhatEachUsersOwnListFinds()
+    {
+        var users = Enumerable.Range(0, 20).Select(User).ToList();
+        var since = DateTimeOffset.UtcNow.AddDays(-7);
+        bool AsksFor(string line, string user) => line.StartsWith("Request starting", StringComparison.Ordinal) && line.Contains("/auditLogs/signIns", StringComparison.Ordinal) && line.Contains(user, StringComparison.OrdinalIgnoreCase);
+        var before = users.ToDictionary(u => u, u => fixture.Requests.Lines.Count(l => AsksFor(l, u)));
+
+        var many = await fixture.RunAsync("signins.list", Conn, new { userIds = users.Append(users[0]).ToList(), since });
+
+        // 20 users (one given twice): each user in exactly one request (15 a request: two).
+        foreach (var user in users)
+        {
+            fixture.Requests.Lines.Count(l => AsksFor(l, user)).ShouldBe(before[user] + 1, user);
+        }
+
+        foreach (var user in users)
+        {
+            var own = await Sdk.AuditLogs.SignIns.GetAsync(rc => { rc.QueryParameters.Filter = $"userId eq '{user}' and createdDateTime ge {since.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}"; rc.QueryParameters.Top = 1000; });
+            many.Items.Where(i => i!["userId"]!.GetValue<string>() == user).Select(i => i!["id"]!.GetValue<string>()).Order()
+                .ShouldBe(own!.Value!.Select(s => s.Id!).Order(), user);
+        }
+
+        many.Items.ShouldNotBeEmpty();
+        many.Items.ShouldAllBe(i => users.Contains(i!["userId"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task SignInsList_FromACountry_IsOnlyThatCountrysSignIns()
+    {
+        var user = User(10);
+        var abroad = (await fixture.RunAsync("signins.list", Conn, new { userId = user, status = "failure" })).Items
+            .Select(i => i!["countryOrRegion"]!.GetValue<string>()).First(c => c is not ("US" or "GB" or "DE"));
+
+        var run = await fixture.RunAsync("signins.list", Conn, new { status = "failure", countryOrRegion = abroad.ToLowerInvariant() });
+
+        run.Items.ShouldNotBeEmpty();
+        run.Items.ShouldAllBe(i => i!["countryOrRegion"]!.GetValue<string>() == abroad && i["status"]!.GetValue<string>() == "failure");
+        var graph = await Sdk.AuditLogs.SignIns.GetAsync(rc => { rc.QueryParameters.Filter = $"location/countryOrRegion eq '{abroad}' and status/errorCode ne 0"; rc.QueryParameters.Top = 1000; });
+        run.Items.Count.ShouldBe(graph!.Value!.Count);
+        await Should.ThrowAsync<EntradaValidationException>(() => fixture.RunAsync("signins.list", Conn, new { countryOrRegion = "R1" }));
+    }
+
+    [Fact]
     public async Task SignInsList_ByAUserPrincipalNameWithAnApostrophe_IsAnEscapedLiteral()
     {
         var run = await fixture.RunAsync("signins.list", Conn, new { userId = $"o'brien@{fixture.Server.TenantDomain}" });
