@@ -7,7 +7,7 @@ using Entrada.Bench.SideBySide;
 // Side-by-side figures, printed; not a timed test.
 // Usage: dotnet run -c Release --project bench/Entrada.Bench -- [emulator | members-add | users-disable | users-list]…
 //        [--quick] [--json FILE] [--naive-sample N]
-//        Entrada.Bench contain-user [--users N] [--naive-sample N] [--evidence-sample N] [--json FILE]
+//        Entrada.Bench contain-user [--users N] [--naive-sample N] [--json FILE]
 //        Entrada.Bench --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]
 // With no case named, the three side-by-side cases run (members-add, users-disable, users-list).
 // contain-user runs the built-in playbook for N users (2,000), alone: its own table and JSON report.
@@ -18,7 +18,7 @@ if (args is [ListClientProcess.Command, .. var clientArgs])
     return await ListClientProcess.MainAsync(clientArgs);
 }
 
-const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N] | contain-user [--users N] [--naive-sample N] [--evidence-sample N] [--json FILE] | --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]";
+const string Usage = "usage: Entrada.Bench [emulator|members-add|users-disable|users-list]... [--quick] [--json FILE] [--naive-sample N] | contain-user [--users N] [--naive-sample N] [--json FILE] | --cold [--entrada PATH] [--baseline PATH] [--repeats N] [--json FILE]";
 var quick = false;
 var cold = false;
 string? entrada = null;
@@ -27,7 +27,6 @@ var repeats = 5;
 string? json = null;
 int? naiveSample = null;
 int? users = null;
-int? evidenceSample = null;
 var cases = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
@@ -60,10 +59,6 @@ for (var i = 0; i < args.Length; i++)
             users = count;
             i++;
             break;
-        case "--evidence-sample" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var evidence) && evidence > 0:
-            evidenceSample = evidence;
-            i++;
-            break;
         case "emulator":
         case ContainUserBenchmark.CaseName:
         case var name when SideBySideBenchmark.CaseNames.Contains(name):
@@ -81,7 +76,7 @@ for (var i = 0; i < args.Length; i++)
 
 if (cold)
 {
-    return cases.Count == 0 && !quick && naiveSample is null && users is null && evidenceSample is null
+    return cases.Count == 0 && !quick && naiveSample is null && users is null
         ? await ColdStartBenchmark.RunAsync(new ColdSettings(entrada, baseline, repeats, json))
         : Fail($"--cold takes only --entrada, --baseline, --repeats and --json. {Usage}");
 }
@@ -90,16 +85,16 @@ if (cases.Contains(ContainUserBenchmark.CaseName))
 {
     if (cases.Count > 1 || quick)
     {
-        return Fail($"contain-user runs alone, with --users, --naive-sample, --evidence-sample and --json. {Usage}");
+        return Fail($"contain-user runs alone, with --users, --naive-sample and --json. {Usage}");
     }
 
-    await ContainUserBenchmark.RunAsync(new ContainSettings(users ?? 2_000, naiveSample ?? 100, evidenceSample ?? 25, json));
+    await ContainUserBenchmark.RunAsync(new ContainSettings(users ?? 2_000, naiveSample ?? 100, json));
     return 0;
 }
 
-if (users is not null || evidenceSample is not null)
+if (users is not null)
 {
-    return Fail($"--users and --evidence-sample are options of contain-user. {Usage}");
+    return Fail($"--users is an option of contain-user. {Usage}");
 }
 
 if (cases.Count == 0)
