@@ -240,7 +240,7 @@ public sealed class SecretInputTests(ServerFixture server)
 
     /// <summary>Every file under ENTRADA_HOME (database and its journal, logs …) as text.</summary>
     private List<(string Path, string Content)> FilesOfHome() =>
-        [.. Directory.EnumerateFiles(server.HomePath, "*", SearchOption.AllDirectories).Select(path =>
+        [.. Directory.EnumerateFiles(server.HomePath, "*", SearchOption.AllDirectories).Where(path => !ServerFixture.IsHeldTriggerLock(path)).Select(path =>
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var reader = new StreamReader(stream);

@@ -16,6 +16,22 @@ namespace Entrada.Server.Tests.Support;
 /// </summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// The running server's <c>triggers.lock</c> (held with an exclusive lock, so it cannot be opened
+    /// while the server runs): a scan of ENTRADA_HOME passes over it once it is seen to be empty, as
+    /// it always is — it holds nothing, only the lock.
+    /// </summary>
+    public static bool IsHeldTriggerLock(string path)
+    {
+        if (Path.GetFileName(path) != "triggers.lock")
+        {
+            return false;
+        }
+
+        new FileInfo(path).Length.ShouldBe(0L, "the trigger lock holds nothing");
+        return true;
+    }
+
     private readonly string _home = Path.Combine(Path.GetTempPath(), "entrada-server-tests-" + Guid.NewGuid().ToString("N"));
 
     internal EntradaServer Server { get; private set; } = null!;
