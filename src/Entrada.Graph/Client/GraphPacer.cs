@@ -74,7 +74,16 @@ internal sealed class GraphPacer(TimeProvider time) : DelegatingHandler
             GraphRunOption.Of(request)?.Report(string.Create(CultureInfo.InvariantCulture, $"Paced to Graph's limit for {request.RequestUri?.AbsolutePath}: waited {waited.TotalSeconds:0.#} s."));
         }
 
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            budget.Answered();
+        }
+
         if (response.StatusCode == HttpStatusCode.TooManyRequests)
         {
             budget.Hold(RetryAfter.From(response.Headers, time));
@@ -119,6 +128,27 @@ internal sealed class GraphPacer(TimeProvider time) : DelegatingHandler
 
                 await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
                 waited += wait;
+            }
+        }
+
+        /// <summary>
+        /// A request of a one-at-a-time class (Identity Protection's 1 a second) was answered: its
+        /// interval counts from now, not from when it was sent. The service saw it before it
+        /// answered, so the next request reaches the service at least one interval after this one
+        /// did however long this one waited to be sent — on a loaded machine the wait between
+        /// taking a token and the request leaving can be longer than the margin.
+        /// </summary>
+        public void Answered()
+        {
+            if (capacity != 1)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _tokens = 0;
+                _last = time.GetTimestamp();
             }
         }
 
