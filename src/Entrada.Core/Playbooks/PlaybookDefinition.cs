@@ -26,7 +26,15 @@ public sealed record PlaybookProblem(int Line, int Column, string Path, string M
 /// <param name="Name">The input's name.</param>
 /// <param name="Schema">Its JSON Schema (<c>type</c>, <c>items</c>, <c>description</c>, <c>default</c>, <c>enum</c>).</param>
 /// <param name="Required">Whether a run must give it.</param>
-public sealed record PlaybookInput(string Name, JsonObject Schema, bool Required);
+public sealed record PlaybookInput(string Name, JsonObject Schema, bool Required)
+{
+    /// <summary>
+    /// A secret: named like one (<see cref="Secrets.SecretMasking.IsSecretName"/>: <c>newPassword</c>,
+    /// <c>clientSecret</c> …) or declared <c>format: password</c>. Masked wherever a run is shown, and
+    /// never stored as a literal in a trigger.
+    /// </summary>
+    public bool IsSecret => Schema["format"]?.GetValue<string>() == "password" || Secrets.SecretMasking.IsSecretName(Name);
+}
 
 /// <summary>
 /// One step: an action and its input template. Every string of the template, and <see cref="When"/>

@@ -50,31 +50,7 @@ public sealed class PlaybookHookService(EntradaDatabase database, SecretProtecto
             throw new EntradaValidationException("connection", "Name the connection the hook's runs use.");
         }
 
-        input ??= [];
-        var errors = new List<ValidationError>();
-        foreach (var (name, value) in input)
-        {
-            if (!definition.Inputs.Any(i => i.Name == name))
-            {
-                errors.Add(new ValidationError($"input.{name}", $"'{name}' is not an input of '{definition.Id}'; its inputs are: {string.Join(", ", definition.Inputs.Select(i => i.Name))}."));
-            }
-            else if (value is JsonValue v && v.TryGetValue<string>(out var text))
-            {
-                foreach (var expression in PlaybookExpressions.ExpressionsOf(text))
-                {
-                    if (PlaybookExpressions.ParseError(expression) is { } error)
-                    {
-                        errors.Add(new ValidationError($"input.{name}", error));
-                    }
-                }
-            }
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new EntradaValidationException(errors);
-        }
-
+        input = Triggers.PlaybookTriggerInputs.Check(definition, input, "input");
         var hook = new PlaybookHook("hook_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), definition.Id, connection.Trim(), input, time.GetUtcNow(), $"{caller.Interface.ToWire()}:{caller.Actor}");
         var secret = new Secret("whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
         await using (var db = await database.OpenAsync(cancellationToken))

@@ -886,7 +886,7 @@ public sealed partial class PlaybookService(
     private static JsonNode? MaskInputs(PlaybookDefinition definition, JsonObject input)
     {
         var masked = (JsonObject)SecretMasking.MaskUntyped(input)!;
-        foreach (var declared in definition.Inputs.Where(i => i.Schema["format"]?.GetValue<string>() == "password"))
+        foreach (var declared in definition.Inputs.Where(i => i.IsSecret))
         {
             if (masked.ContainsKey(declared.Name))
             {

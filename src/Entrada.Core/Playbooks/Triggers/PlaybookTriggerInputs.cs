@@ -5,9 +5,11 @@ namespace Entrada.Core.Playbooks.Triggers;
 /// <summary>
 /// Checks a trigger's input templates against its playbook when the trigger is made: every name is
 /// an input, every required input is given or has a default, every literal value fits its input,
-/// and every expression parses. Values an expression yields are checked when the run starts.
+/// and every expression parses; a secret input is never a literal (the templates are stored and
+/// listed as they are). Values an expression yields are checked when the run starts. Hooks,
+/// schedules and watches all check theirs here.
 /// </summary>
-internal static class PlaybookTriggerInputs
+public static class PlaybookTriggerInputs
 {
     public static JsonObject Check(PlaybookDefinition playbook, JsonObject? templates, string field)
     {
@@ -23,6 +25,13 @@ internal static class PlaybookTriggerInputs
             }
 
             var expressions = Expressions(value).ToList();
+            if (declared.IsSecret && expressions.Count == 0 && HoldsText(value))
+            {
+                // A trigger's inputs are stored and listed as they are: a secret has no place in them.
+                errors.Add(new ValidationError($"{field}.{name}", $"'{name}' is a secret input of '{playbook.Id}', and a trigger's inputs are stored as given: map it from what starts the run (an expression) or leave it out."));
+                continue;
+            }
+
             foreach (var expression in expressions)
             {
                 if (PlaybookExpressions.ParseError(expression) is { } error)
@@ -74,6 +83,15 @@ internal static class PlaybookTriggerInputs
 
         return input;
     }
+
+    /// <summary>Whether a literal holds text (a flag such as <c>resetPassword: true</c> is no secret).</summary>
+    private static bool HoldsText(JsonNode? value) => value switch
+    {
+        JsonValue v => v.GetValueKind() == System.Text.Json.JsonValueKind.String,
+        JsonArray array => array.Any(HoldsText),
+        JsonObject obj => obj.Any(p => HoldsText(p.Value)),
+        _ => false,
+    };
 
     private static IEnumerable<string> Expressions(JsonNode? value) => value switch
     {

@@ -96,6 +96,13 @@ public sealed class PlaybookWatchService(
 
         actionInput ??= [];
         _ = ActionInput.Bind(descriptor, actionInput);
+        // Whatever the run records would mask is a secret, and a watch's action input is stored and
+        // listed as given: refused rather than kept.
+        var masked = SecretMasking.MaskInput(descriptor, actionInput) as JsonObject;
+        if (actionInput.FirstOrDefault(p => !JsonNode.DeepEquals(p.Value, masked?[p.Key])).Key is { } secretField)
+        {
+            throw new EntradaValidationException($"actionInput.{secretField}", $"'{secretField}' of {descriptor.Id} is a secret, and a watch's action input is stored as given: watch with an action input that holds none.");
+        }
         if (every < MinimumInterval || every > TimeSpan.FromDays(1))
         {
             throw new EntradaValidationException("every", $"The interval must be between {MinimumInterval.TotalSeconds:0} second and a day, not {every}.");
