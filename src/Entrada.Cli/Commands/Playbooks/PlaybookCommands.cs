@@ -211,7 +211,7 @@ internal sealed class PlaybooksValidateCommand(PlaybookService playbooks, CliOut
 {
     public override int Execute(CommandContext context, PlaybookFileSettings settings, CancellationToken cancellationToken)
     {
-        var yaml = RunCommand.ReadInputFile(settings.File);
+        var yaml = JsonOptions.ReadFile(settings.File, "FILE");
         var validation = playbooks.Validate(yaml);
         if (settings.Json)
         {
@@ -248,49 +248,8 @@ internal sealed class PlaybooksRunCommand(PlaybookService playbooks, CliOutput o
 
     internal static JsonObject BuildInput(PlaybookDefinition playbook, PlaybookRunSettings settings, TextReader standardInput)
     {
-        JsonObject input;
-        if (settings.Input is null)
-        {
-            input = [];
-        }
-        else
-        {
-            var text = settings.Input switch
-            {
-                "-" => standardInput.ReadToEnd(),
-                ['@', .. var path] => RunCommand.ReadInputFile(path),
-                _ => settings.Input,
-            };
-            try
-            {
-                input = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
-                    ?? throw new EntradaValidationException("--input", "--input must be a JSON object of the playbook's inputs.");
-            }
-            catch (JsonException ex)
-            {
-                throw new EntradaValidationException("--input", $"--input is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')}); give a JSON object, @file or -.");
-            }
-        }
-
-        var properties = (JsonObject)playbook.InputSchema()["properties"]!;
-        foreach (var assignment in settings.Set)
-        {
-            var eq = assignment.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new EntradaValidationException("--set", $"--set '{assignment}' is not KEY=VALUE; for example --set userIds=id1,id2.");
-            }
-
-            var key = assignment[..eq].Trim();
-            var property = properties.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
-            if (property.Key is null)
-            {
-                throw new EntradaValidationException("--set", $"'{key}' is not an input of '{playbook.Id}'; its inputs are: {string.Join(", ", properties.Select(p => p.Key))}.");
-            }
-
-            input[property.Key] = RunCommand.TypedValue(key, assignment[(eq + 1)..], property.Value);
-        }
-
+        var input = JsonOptions.Object("--input", settings.Input, standardInput, "a JSON object of the playbook's inputs");
+        JsonOptions.Set(input, settings.Set, playbook.InputSchema()["properties"] as JsonObject, playbook.Id, "input", "inputs");
         return input;
     }
 }

@@ -44,25 +44,7 @@ internal sealed class PlaybookHooksAddCommand(PlaybookHookService hooks, CliOutp
 {
     public override async Task<int> ExecuteAsync(CommandContext context, PlaybookHookAddSettings settings, CancellationToken cancellationToken)
     {
-        JsonObject? input = null;
-        if (settings.Input is not null)
-        {
-            var text = settings.Input switch
-            {
-                "-" => output.Consoles.In.ReadToEnd(),
-                ['@', .. var path] => RunCommand.ReadInputFile(path),
-                _ => settings.Input,
-            };
-            try
-            {
-                input = JsonNode.Parse(text) as JsonObject ?? throw new EntradaValidationException("--input", "--input must be a JSON object of the playbook's inputs.");
-            }
-            catch (JsonException ex)
-            {
-                throw new EntradaValidationException("--input", $"--input is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')}).");
-            }
-        }
-
+        var input = JsonOptions.Object("--input", settings.Input, output.Consoles.In, "a JSON object of the playbook's inputs");
         var created = await hooks.CreateAsync(settings.Playbook, settings.Connection, input, Caller.Cli(), cancellationToken);
         if (settings.Json)
         {

@@ -106,54 +106,9 @@ internal sealed class PlaybookTriggerIdSettings : CliSettings
     public string Id { get; set; } = string.Empty;
 }
 
-/// <summary>Reading the JSON and KEY=VALUE options of the trigger commands.</summary>
+/// <summary>The trigger commands' durations (--every).</summary>
 internal static class TriggerOptions
 {
-    public static JsonObject Json(string option, string? given, TextReader standardInput)
-    {
-        if (given is null)
-        {
-            return [];
-        }
-
-        var text = given switch
-        {
-            "-" => standardInput.ReadToEnd(),
-            ['@', .. var path] => RunCommand.ReadInputFile(path),
-            _ => given,
-        };
-        try
-        {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }) as JsonObject
-                ?? throw new EntradaValidationException(option, $"{option} must be a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            throw new EntradaValidationException(option, $"{option} is not valid JSON ({ex.Message.Split(" Path:")[0].TrimEnd('.')}); give a JSON object, @file or -.");
-        }
-    }
-
-    public static void Set(JsonObject input, string[] assignments, JsonObject? properties, string owner)
-    {
-        foreach (var assignment in assignments)
-        {
-            var eq = assignment.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                throw new EntradaValidationException("--set", $"--set '{assignment}' is not KEY=VALUE; for example --set userIds=id1,id2.");
-            }
-
-            var key = assignment[..eq].Trim();
-            var property = properties?.FirstOrDefault(p => string.Equals(p.Key, key, StringComparison.OrdinalIgnoreCase));
-            if (property?.Key is null)
-            {
-                throw new EntradaValidationException("--set", $"'{key}' is not an input of '{owner}'; its inputs are: {string.Join(", ", properties?.Select(p => p.Key) ?? [])}.");
-            }
-
-            input[property.Value.Key] = RunCommand.TypedValue(key, assignment[(eq + 1)..], property.Value.Value);
-        }
-    }
-
     /// <summary>30s, 5m, 2h, 1d, a number of seconds, or ISO 8601 (PT5M).</summary>
     public static TimeSpan Duration(string? text)
     {
@@ -192,8 +147,8 @@ internal sealed class PlaybookSchedulesAddCommand(PlaybookScheduleService schedu
     public override async Task<int> ExecuteAsync(CommandContext context, PlaybookScheduleAddSettings settings, CancellationToken cancellationToken)
     {
         var playbook = playbooks.Get(settings.Playbook);
-        var input = TriggerOptions.Json("--input", settings.Input, output.Consoles.In);
-        TriggerOptions.Set(input, settings.Set, playbook.InputSchema()["properties"] as JsonObject, playbook.Id);
+        var input = JsonOptions.Object("--input", settings.Input, output.Consoles.In, "a JSON object of the playbook's inputs");
+        JsonOptions.Set(input, settings.Set, playbook.InputSchema()["properties"] as JsonObject, playbook.Id, "input", "inputs");
         var schedule = await schedules.CreateAsync(playbook.Id, settings.Connection, settings.Cron, settings.TimeZone, input, Caller.Cli(), cancellationToken);
         if (settings.Json)
         {
@@ -257,10 +212,10 @@ internal sealed class PlaybookWatchesAddCommand(PlaybookWatchService watches, Pl
         }
 
         var descriptor = catalog.Get(settings.Action.Trim()).Descriptor;
-        var actionInput = TriggerOptions.Json("--input", settings.Input, output.Consoles.In);
-        TriggerOptions.Set(actionInput, settings.Set, ActionInput.SchemaOf(descriptor.InputType)["properties"] as JsonObject, descriptor.Id);
+        var actionInput = JsonOptions.Object("--input", settings.Input, output.Consoles.In, "a JSON object of the list action's input");
+        JsonOptions.Set(actionInput, settings.Set, ActionInput.SchemaOf(descriptor.InputType)["properties"] as JsonObject, descriptor.Id, "input field", "fields");
         var every = settings.Every is null ? throw new EntradaValidationException("--every", "Give the interval between polls with --every, e.g. --every 5m.") : TriggerOptions.Duration(settings.Every);
-        var map = TriggerOptions.Json("--map", settings.Map ?? throw new EntradaValidationException("--map", "Give the playbook's inputs as templates over the item with --map, e.g. --map '{\"userIds\":\"${{ [item.id] }}\"}'."), output.Consoles.In);
+        var map = JsonOptions.Object("--map", settings.Map ?? throw new EntradaValidationException("--map", "Give the playbook's inputs as templates over the item with --map, e.g. --map '{\"userIds\":\"${{ [item.id] }}\"}'."), output.Consoles.In, "a JSON object of the playbook's inputs as templates over the item");
         var firstPoll = settings.FirstPoll.Equals("handle", StringComparison.OrdinalIgnoreCase) ? WatchFirstPoll.Handle : WatchFirstPoll.Baseline;
         var watch = await watches.CreateAsync(playbook.Id, settings.Connection, descriptor.Id, actionInput, every, map, settings.Key, firstPoll, Caller.Cli(), cancellationToken);
         if (settings.Json)
