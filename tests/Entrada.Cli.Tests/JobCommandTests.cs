@@ -30,10 +30,8 @@ public sealed class JobCommandTests : IDisposable
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
         await using var run = RunningEntrada.Start(_entrada, "run", "users.disable", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
-        var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, action: null, TimeSpan.FromMinutes(2));
-
-        // Hold the job where it is: every further Graph call now waits a minute, so the kill lands mid-job.
-        await emulator.HoldAsync();
+        // Hold the job right after its first checkpoint: every further Graph call now waits a minute, so the kill lands mid-job.
+        var jobId = await emulator.HoldAfterFirstCheckpointAsync(_entrada.Home, action: null, TimeSpan.FromMinutes(2));
         var running = JsonDocument.Parse((await _entrada.RunAsync("jobs", "show", jobId, "-o", "json")).Stdout).RootElement.GetProperty("job");
         running.GetProperty("status").GetString().ShouldBe("running");
 

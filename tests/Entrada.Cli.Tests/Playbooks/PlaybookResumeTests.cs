@@ -60,11 +60,8 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         await File.WriteAllTextAsync(_inputPath, JsonSerializer.Serialize(new { userIds = ids }));
 
         await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "lock-down", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
-        // Wait until the disable step's job has its first checkpoint, watching the database itself.
-        var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.disable", TimeSpan.FromMinutes(3));
-
-        // Hold the run where it is, then kill it: no chance to clean up.
-        await emulator.HoldAsync();
+        // Hold the run right after the disable step's first checkpoint, then kill it: no chance to clean up.
+        var jobId = await emulator.HoldAfterFirstCheckpointAsync(_entrada.Home, "users.disable", TimeSpan.FromMinutes(3));
         await run.DisposeAsync();
         var runs = JsonDocument.Parse((await _entrada.RunAsync("playbooks", "runs", "-o", "json")).Stdout).RootElement.EnumerateArray().ToList();
         runs.Count.ShouldBe(1);
@@ -112,13 +109,10 @@ public sealed class PlaybookResumeTests(EmulatedTenant tenant) : IClassFixture<E
         var tapLists = Requests("GET", "/authentication/temporaryAccessPassMethods");
         var started = DateTimeOffset.UtcNow;
 
-        // The first step sends its own requests; from the second on, every bulk step goes in
-        // $batches, of which a third are answered 503 (Retry-After 2 s): the second step moves slowly,
-        // and the kill lands in it, held right after its first checkpoint.
-        await emulator.SlowDownAsync(0.3, "$batch", retryAfterSeconds: 2);
+        // The first step sends its own requests; the second, in $batches, is slowed once it starts
+        // and held right after its first checkpoint: the kill lands in it.
         await using var run = RunningEntrada.Start(_entrada, "playbooks", "run", "contain-user", "-c", "Tenant", "--input", "@" + _inputPath, "-o", "json");
-        var jobId = await KillableRun.WaitForFirstCheckpointAsync(_entrada.Home, "users.revoke-sessions", TimeSpan.FromMinutes(3));
-        await emulator.HoldAsync();
+        var jobId = await emulator.HoldAfterFirstCheckpointAsync(_entrada.Home, "users.revoke-sessions", TimeSpan.FromMinutes(3));
         await run.DisposeAsync(); // SIGKILL: no chance to clean up
         var runs = JsonDocument.Parse((await _entrada.RunAsync("playbooks", "runs", "-o", "json")).Stdout).RootElement.EnumerateArray().ToList();
         var runId = runs.Single().GetProperty("id").GetString()!;

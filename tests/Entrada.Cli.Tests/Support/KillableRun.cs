@@ -9,8 +9,10 @@ namespace Entrada.Cli.Tests.Support;
 /// <summary>
 /// The harness of the kill-and-resume tests: an emulated tenant — an <c>entrada emulator</c> process
 /// (its CA in a file) or the <see cref="EmulatedTenant"/> in this process — with its control API for
-/// faults, the <c>Tenant</c> connection to it in an <see cref="EntradaProcess"/>'s home, a wait for a job's first checkpoint read from the database itself, and and holds —
-/// Graph calls answered 503 with a minute's Retry-After — so that a kill lands mid-step.
+/// faults, the <c>Tenant</c> connection to it in an <see cref="EntradaProcess"/>'s home, and the cut of a job mid-step: its
+/// <c>$batch</c>es slowed once it starts, then, after its first checkpoint (read from the database
+/// itself), every Graph call held — answered 503 with a minute's Retry-After — so that a kill lands
+/// mid-step on a loaded machine as on a quiet one.
 /// </summary>
 internal sealed class KillableRun : IAsyncDisposable
 {
@@ -68,11 +70,29 @@ internal sealed class KillableRun : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until a job (of <paramref name="action"/>, or any) in <paramref name="home"/>'s database
-    /// has its first item checkpointed, watching the database itself (fast, unlike starting a
-    /// process per look), and returns the job's id.
+    /// Cuts a running job mid-step, whatever the machine's load: waits until a job of
+    /// <paramref name="action"/> (or any) exists in <paramref name="home"/>'s database, slows its
+    /// <c>$batch</c>es from then on (a third answered 503 with a Retry-After of 2 s, so the step
+    /// cannot end within seconds of its first checkpoint), waits until its first item is
+    /// checkpointed, then holds every further Graph call. Returns the job's id; the caller kills
+    /// the run and <see cref="ReleaseAsync"/>s before resuming.
     /// </summary>
-    public static async Task<string> WaitForFirstCheckpointAsync(string home, string? action, TimeSpan limit)
+    public async Task<string> HoldAfterFirstCheckpointAsync(string home, string? action, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        await WaitForJobAsync(home, action, checkpointed: false, limit);
+        await SlowDownAsync(0.3, "$batch", retryAfterSeconds: 2);
+        var jobId = await WaitForJobAsync(home, action, checkpointed: true, limit - watch.Elapsed);
+        await HoldAsync();
+        return jobId;
+    }
+
+    /// <summary>
+    /// Waits until a job (of <paramref name="action"/>, or any) exists in <paramref name="home"/>'s
+    /// database — with its first item checkpointed, if <paramref name="checkpointed"/> — watching
+    /// the database itself (fast, unlike starting a process per look), and returns the job's id.
+    /// </summary>
+    private static async Task<string> WaitForJobAsync(string home, string? action, bool checkpointed, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
         await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(home, "entrada.db")};Mode=ReadOnly;Pooling=False");
@@ -80,8 +100,9 @@ internal sealed class KillableRun : IAsyncDisposable
         while (true)
         {
             await using var look = db.CreateCommand();
-            look.CommandText = "SELECT j.id FROM jobs j WHERE ($action IS NULL OR j.action = $action) AND EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.state <> 'pending') LIMIT 1;";
+            look.CommandText = "SELECT j.id FROM jobs j WHERE ($action IS NULL OR j.action = $action) AND ($checkpointed = 0 OR EXISTS (SELECT 1 FROM job_items i WHERE i.job_id = j.id AND i.state <> 'pending')) LIMIT 1;";
             look.Parameters.AddWithValue("$action", (object?)action ?? DBNull.Value);
+            look.Parameters.AddWithValue("$checkpointed", checkpointed ? 1 : 0);
             try
             {
                 if (await look.ExecuteScalarAsync() is string jobId)
@@ -94,16 +115,16 @@ internal sealed class KillableRun : IAsyncDisposable
                 // The schema may not exist yet at the very start.
             }
 
-            watch.Elapsed.ShouldBeLessThan(limit, $"no {action ?? "job"} reached its first checkpoint");
+            watch.Elapsed.ShouldBeLessThan(limit, checkpointed ? $"no {action ?? "job"} reached its first checkpoint" : $"no {action ?? "job"} started");
             await Task.Delay(20);
         }
     }
 
     /// <summary>Holds the run where it is: every further Graph call now waits a minute, so a kill lands mid-step.</summary>
-    public Task HoldAsync() => ControlAsync(HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
+    private Task HoldAsync() => ControlAsync(HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
 
     /// <summary>Slows the work down: <paramref name="fraction"/> of the requests whose path contains <paramref name="pathContains"/> are answered 503 with a Retry-After of <paramref name="retryAfterSeconds"/>.</summary>
-    public Task SlowDownAsync(double fraction, string pathContains, int retryAfterSeconds) =>
+    private Task SlowDownAsync(double fraction, string pathContains, int retryAfterSeconds) =>
         ControlAsync(HttpMethod.Post, "faults", JsonSerializer.Serialize(new { fault = "503", fraction, retryAfterSeconds, pathContains }));
 
     /// <summary>Ends the hold: Graph answers again.</summary>
