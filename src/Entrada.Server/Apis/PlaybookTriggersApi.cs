@@ -81,12 +81,7 @@ internal static class PlaybookTriggersApi
 
     private static async Task<Created<PlaybookWatch>> CreateWatchAsync(string id, PlaybookWatchBody body, PlaybookWatchService watches, PlaybookService playbooks, HttpContext http, CancellationToken cancellationToken)
     {
-        var firstPoll = body.FirstPoll?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "baseline" => WatchFirstPoll.Baseline,
-            "handle" => WatchFirstPoll.Handle,
-            _ => throw new EntradaValidationException("firstPoll", $"'firstPoll' is baseline or handle, not '{body.FirstPoll}'."),
-        };
+        var firstPoll = PlaybookWatchService.ParseFirstPoll(body.FirstPoll);
         if (body.EverySeconds is null)
         {
             throw new EntradaValidationException("everySeconds", "Give the seconds between polls in 'everySeconds', e.g. 300.");

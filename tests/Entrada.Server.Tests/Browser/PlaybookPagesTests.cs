@@ -34,6 +34,21 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
               userIds: ${{ inputs.userIds }}
         """;
 
+    private const string DisablePlaybook = """
+        id: page-disable
+        description: Blocks sign-in for the users it is given.
+        inputs:
+          userIds:
+            type: array
+            items: string
+            required: true
+        steps:
+          - id: disable
+            action: users.disable
+            input:
+              userIds: ${{ inputs.userIds }}
+        """;
+
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
@@ -41,6 +56,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
     {
         Directory.CreateDirectory(Path.Combine(server.HomePath, "playbooks"));
         await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-lockout.yaml"), Playbook);
+        await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-disable.yaml"), DisablePlaybook);
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Url.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         // Generous: on a 2-core machine the whole suite runs in parallel with these pages.
         _context.SetDefaultTimeout(120_000);
@@ -71,7 +87,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await _page.GotoAsync("/playbooks");
         await _page.Locator("#playbooks").GetByRole(AriaRole.Link, new() { Name = "contain-user", Exact = true }).ClickAsync();
         await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "contain-user", Exact = true })).ToBeVisibleAsync();
-        await _page.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await _page.Locator("#playbook-form").GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
         await _page.Locator("#input-userId").FillAsync(user);
         await _page.Locator("#run-playbook").ClickAsync();
         await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
@@ -159,9 +175,86 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await Assertions.Expect(_page.Locator("#playbook-runs tbody tr")).ToHaveCountAsync(2);
     }
 
+    [Fact]
+    public async Task SchedulesAndWatches_AddedFromThePlaybooksPage_FireWhileTheServerRuns_AndAreRemovedFromIt()
+    {
+        var (scheduled, watched) = Users(4).Skip(2).ToList() switch { var u => (u[0], u[1]) };
+        var state = server.Emulator.State;
+        await SignInAsync();
+        await _page.GotoAsync("/playbooks/page-disable");
+        await Assertions.Expect(_page.Locator("#playbook-triggers-none")).ToBeVisibleAsync();
+
+        // A bad cron expression: the field says what is wrong, and nothing is stored.
+        await _page.Locator("#add-schedule summary").ClickAsync();
+        var schedule = _page.Locator("#schedule-form");
+        await schedule.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await schedule.GetByLabel("Cron expression").FillAsync("0 25 * * *");
+        await schedule.GetByLabel("Inputs (JSON)").FillAsync($$"""{"userIds": ["{{scheduled}}"]}""");
+        await _page.Locator("#add-schedule-submit").ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("The schedule was not added. Please correct the fields marked below.");
+        await Assertions.Expect(_page.Locator("#schedule-cron-error")).ToContainTextAsync("hour");
+        await Assertions.Expect(_page.Locator("#schedule-form")).ToBeVisibleAsync();
+        await Assertions.Expect(schedule.GetByLabel("Inputs (JSON)")).ToHaveValueAsync($$"""{"userIds": ["{{scheduled}}"]}""");
+        await Assertions.Expect(_page.Locator("#playbook-triggers-none")).ToBeVisibleAsync();
+        await ShotAsync("25-playbook-schedule-refused", fullPage: true);
+
+        // Every two seconds (Quartz's form, seconds first): it fires in this server and disables the user.
+        await schedule.GetByLabel("Cron expression").FillAsync("0/2 * * * * ?");
+        await _page.Locator("#add-schedule-submit").ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("added: 0/2 * * * * ? (UTC) on Demo tenant");
+        var rows = _page.Locator("#playbook-triggers tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("schedule");
+        await EventuallyAsync(() => !state.FindUser(scheduled)!.AccountEnabled, "the schedule added from the page disabled the user");
+
+        // A watch over one user, handling what is already there on its first poll.
+        await _page.Locator("#add-watch summary").ClickAsync();
+        var watch = _page.Locator("#watch-form");
+        await watch.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await watch.GetByRole(AriaRole.Combobox, new() { Name = "List action polled" }).SelectOptionAsync("users.list");
+        await watch.GetByLabel("Its input (JSON)").FillAsync($$"""{"filter": "id eq '{{watched}}'", "select": "id"}""");
+        await watch.GetByLabel("Seconds between polls").FillAsync("1");
+        await watch.GetByLabel("Inputs (JSON templates over item)").FillAsync("""{"userIds": "${{ [item.id] }}"}""");
+        await watch.GetByRole(AriaRole.Combobox, new() { Name = "First poll" }).SelectOptionAsync("handle");
+        await _page.Locator("#add-watch-submit").ClickAsync();
+        // The list action's own field is checked as a run would check it, and its message shown.
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("The watch was not added. ");
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("select");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await watch.GetByLabel("Its input (JSON)").FillAsync($$"""{"filter": "id eq '{{watched}}'", "select": ["id"]}""");
+        await _page.Locator("#add-watch-submit").ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("added: users.list every 1 s on Demo tenant");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await EventuallyAsync(() => !state.FindUser(watched)!.AccountEnabled, "the watch added from the page started a run for the user it found");
+        await _page.ReloadAsync();
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("1 started of 1 seen");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync($"\"filter\":\"id eq '{watched}'\"");
+        await ShotAsync("26-playbook-triggers", fullPage: true);
+
+        // Removed from the page: gone from the list the API gives too.
+        await _page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Remove schedule sch_") }).ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("removed: it does not fire again");
+        await _page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Remove watch wat_") }).ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("removed, with its record");
+        await Assertions.Expect(_page.Locator("#playbook-triggers-none")).ToBeVisibleAsync();
+        using var client = server.Client();
+        (await client.GetStringAsync("/api/v1/playbooks/page-disable/schedules")).ShouldBe("[]");
+        (await client.GetStringAsync("/api/v1/playbooks/page-disable/watches")).ShouldBe("[]");
+    }
+
+    private static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            watch.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(90), what);
+            await Task.Delay(200);
+        }
+    }
+
     private async Task FillAsync(IReadOnlyList<string> users, bool dryRun)
     {
-        await _page.GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
+        await _page.Locator("#playbook-form").GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
         await _page.Locator("#input-userIds").FillAsync(string.Join('\n', users));
         var check = _page.GetByLabel("Dry run: run the reads, show every write, send no change");
         if (dryRun)

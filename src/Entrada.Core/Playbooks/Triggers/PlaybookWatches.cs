@@ -73,6 +73,14 @@ public sealed class PlaybookWatchService(
 
     internal const string Purpose = "Entrada.PlaybookWatchInput";
 
+    /// <summary>Reads what the first poll does, as the API and the pages take it: <c>baseline</c> (also when empty) or <c>handle</c>, in any case.</summary>
+    public static WatchFirstPoll ParseFirstPoll(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "baseline" => WatchFirstPoll.Baseline,
+        "handle" => WatchFirstPoll.Handle,
+        _ => throw new EntradaValidationException("firstPoll", $"'firstPoll' is baseline or handle, not '{text}'."),
+    };
+
     /// <summary>Makes a watch; the action, its input, the interval, the map and the key are checked first.</summary>
     public async Task<PlaybookWatch> CreateAsync(string playbook, string? connection, string? action, JsonObject? actionInput, TimeSpan every, JsonObject? map, string? key, WatchFirstPoll firstPoll, Caller caller, CancellationToken cancellationToken)
     {
