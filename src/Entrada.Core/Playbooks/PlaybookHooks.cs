@@ -33,14 +33,14 @@ public sealed record CreatedPlaybookHook(PlaybookHook Hook, Secret Secret);
 /// constant time), or a timestamp more than 5 minutes from now, is refused before anything runs;
 /// the secret is generated, shown once and stored encrypted.
 /// </summary>
-public sealed class PlaybookHookService(EntradaDatabase database, SecretProtector protector, PlaybookService playbooks, AuditLog audit, TimeProvider time)
+public sealed class PlaybookHookService(EntradaDatabase database, SecretProtector protector, PlaybookService playbooks, Connections.ConnectionStore connections, AuditLog audit, TimeProvider time)
 {
     /// <summary>How far a signed timestamp may be from now.</summary>
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);
 
     private const string Purpose = "Entrada.PlaybookHook";
 
-    /// <summary>Makes a hook for a playbook; its input templates must parse.</summary>
+    /// <summary>Makes a hook for a playbook; its input templates are checked and its connection must exist, as for schedules and watches.</summary>
     public async Task<CreatedPlaybookHook> CreateAsync(string playbook, string? connection, JsonObject? input, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -51,7 +51,8 @@ public sealed class PlaybookHookService(EntradaDatabase database, SecretProtecto
         }
 
         input = Triggers.PlaybookTriggerInputs.Check(definition, input, "input");
-        var hook = new PlaybookHook("hook_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), definition.Id, connection.Trim(), input, time.GetUtcNow(), $"{caller.Interface.ToWire()}:{caller.Actor}");
+        var found = await connections.GetAsync(connection.Trim(), cancellationToken);
+        var hook = new PlaybookHook("hook_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)), definition.Id, found.Name, input, time.GetUtcNow(), $"{caller.Interface.ToWire()}:{caller.Actor}");
         var secret = new Secret("whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_'));
         await using (var db = await database.OpenAsync(cancellationToken))
         await using (var insert = db.CreateCommand())

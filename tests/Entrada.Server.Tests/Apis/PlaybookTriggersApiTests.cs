@@ -141,6 +141,28 @@ public sealed class PlaybookTriggersApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EveryTrigger_OnAConnectionThatDoesNotExist_IsRefusedWhenMade_AndNothingIsStored()
+    {
+        await WritePlaybookAsync("no-connection");
+        using var client = Client();
+        var input = new JsonObject { ["userIds"] = "${{ [body.userId] }}" };
+        var made = new (string Path, JsonObject Body)[]
+        {
+            ("hooks", new JsonObject { ["connection"] = "Not there", ["input"] = input.DeepClone() }),
+            ("schedules", new JsonObject { ["connection"] = "Not there", ["cron"] = "*/5 * * * *", ["input"] = new JsonObject { ["userIds"] = new JsonArray("x") } }),
+            ("watches", new JsonObject { ["connection"] = "Not there", ["action"] = "risky-users.list", ["everySeconds"] = 60, ["map"] = new JsonObject { ["userIds"] = "${{ [item.id] }}" } }),
+        };
+        foreach (var (path, body) in made)
+        {
+            using var refused = await client.PostAsJsonAsync($"/api/v1/playbooks/no-connection/{path}", body);
+            var problem = await refused.Content.ReadAsStringAsync();
+            refused.StatusCode.ShouldBe(HttpStatusCode.NotFound, path + ": " + problem);
+            problem.ShouldContain("Not there", customMessage: path);
+            (await client.GetStringAsync($"/api/v1/playbooks/no-connection/{path}")).ShouldBe("[]", path);
+        }
+    }
+
+    [Fact]
     public async Task AWatch_StartsOneRunPerNewRiskyUser_AcrossARestart_AndNoneForTheUsersAlreadyThere()
     {
         await WritePlaybookAsync("watch-disable");
