@@ -116,6 +116,48 @@ public sealed class PlaybookTriggersApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFireMissedWhileTheServerWasDown_IsMadeUpOnceWhenItStarts()
+    {
+        await WritePlaybookAsync("sched-missed");
+        var user = MemberUsers().Skip(7).First();
+        // Once a minute, at a second 10 s from now: that fire falls while the server is down.
+        var fireAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        string scheduleId;
+        using (var client = Client())
+        {
+            using var created = await client.PostAsJsonAsync("/api/v1/playbooks/sched-missed/schedules", new JsonObject
+            {
+                ["connection"] = "Tenant",
+                ["cron"] = $"{fireAt.Second} * * * * ?",
+                ["input"] = new JsonObject { ["userIds"] = new JsonArray(user) },
+            });
+            var body = await created.Content.ReadAsStringAsync();
+            created.StatusCode.ShouldBe(HttpStatusCode.Created, body);
+            scheduleId = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+        }
+
+        await StopServerAsync();
+        DateTimeOffset.UtcNow.ShouldBeLessThan(fireAt, "the server stopped before the fire (a slow stop would let it fire)");
+        // Down past the fire and past Quartz's 30 s misfire threshold: a misfire, not a late fire.
+        await Task.Delay(fireAt.AddSeconds(32) - DateTimeOffset.UtcNow);
+        (await RunsAsync("sched-missed", "schedule:" + scheduleId)).ShouldBeEmpty("nothing fires while the server is down");
+        _emulator.State.FindUser(user)!.AccountEnabled.ShouldBeTrue();
+
+        var restarted = DateTimeOffset.UtcNow;
+        await StartServerAsync();
+        var run = await EventuallyAsync(async () => (await RunsAsync("sched-missed", "schedule:" + scheduleId)).FirstOrDefault(r => r["status"]!.GetValue<string>() == "succeeded"));
+        DateTimeOffset.Parse(run["createdAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(restarted, "made up when the server started");
+        _emulator.State.FindUser(user)!.AccountEnabled.ShouldBeFalse("the made-up run disabled the user");
+        // The next regular fire is about 25 s away: until then the missed fire is made up once, not once per check.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        (await RunsAsync("sched-missed", "schedule:" + scheduleId)).Count.ShouldBe(1);
+        using (var client = Client())
+        {
+            (await client.DeleteAsync($"/api/v1/playbook-schedules/{scheduleId}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+    }
+
+    [Fact]
     public async Task ABadCron_IsRefusedWithA400NamingTheField_AndNothingIsStored()
     {
         await WritePlaybookAsync("cron-refused");
