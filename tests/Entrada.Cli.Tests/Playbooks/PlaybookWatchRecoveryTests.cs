@@ -89,6 +89,47 @@ public sealed class PlaybookWatchRecoveryTests(EmulatedTenant tenant) : IClassFi
         await watches.DeleteAsync(watch.Id, Caller.Cli(), CancellationToken.None);
     }
 
+    [Fact]
+    public async Task AWatchRemovedWhileItPolls_EndsItsPollQuietly_AndStartsNothing()
+    {
+        (await _entrada.RunAsync(tenant.AddArgs("Tenant"), tenant.Demo.ClientSecret)).ExitCode.ShouldBe(0);
+        Directory.CreateDirectory(Path.Combine(_entrada.Home.Path, "playbooks"));
+        await File.WriteAllTextAsync(Path.Combine(_entrada.Home.Path, "playbooks", "recover-disable.yaml"), Playbook);
+        var services = new ServiceCollection();
+        services.AddEntradaCore(_entrada.Home);
+        Entrada.Graph.GraphServices.AddEntradaGraph(services);
+        await using var provider = services.BuildServiceProvider();
+        var watches = provider.GetRequiredService<PlaybookWatchService>();
+        var playbooks = provider.GetRequiredService<PlaybookService>();
+        var state = tenant.Server.State;
+        var user = state.GetUserIds().Where(id => state.FindUser(id) is { UserType: "Member", AccountEnabled: true, RiskLevel: null or "none" }).Skip(70).First();
+        state.SetUserRisk(user, "high", "atRisk");
+        var watch = await watches.CreateAsync("recover-disable", "Tenant", "risky-users.list", new JsonObject { ["filter"] = "riskLevel eq 'high'" }, TimeSpan.FromHours(1),
+            new JsonObject { ["userIds"] = "${{ [item.id] }}" }, null, WatchFirstPoll.Handle, Caller.Cli(), CancellationToken.None);
+
+        // The poll's list waits 2 s on a 503; the watch is removed once the poll has sent it.
+        var listed = tenant.RequestsWhere(l => l.Contains("/identityProtection/riskyUsers", StringComparison.OrdinalIgnoreCase));
+        await KillableRun.Control(tenant).DelayNextAsync("/identityProtection/riskyUsers", retryAfterSeconds: 2);
+        var poll = watches.PollAsync(watch.Id, CancellationToken.None);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (tenant.RequestsWhere(l => l.Contains("/identityProtection/riskyUsers", StringComparison.OrdinalIgnoreCase)) == listed)
+            {
+                await Task.Delay(20, timeout.Token);
+            }
+        }
+
+        await watches.DeleteAsync(watch.Id, Caller.Cli(), CancellationToken.None);
+        await poll; // no exception: the removed watch records nothing more
+        (await playbooks.ListRunsAsync("recover-disable", 100, CancellationToken.None)).ShouldNotContain(r => r.Caller.Actor == "watch:" + watch.Id, "a removed watch starts no run");
+        state.FindUser(user)!.AccountEnabled.ShouldBeTrue();
+        await using var db = await provider.GetRequiredService<EntradaDatabase>().OpenAsync(CancellationToken.None);
+        await using var select = db.CreateCommand();
+        select.CommandText = "SELECT COUNT(*) FROM playbook_watch_items WHERE watch_id = $w;";
+        select.Parameters.AddWithValue("$w", watch.Id);
+        ((long)(await select.ExecuteScalarAsync())!).ShouldBe(0);
+    }
+
     private static async Task RecordPendingAsync(IServiceProvider provider, string watchId, string user, string runId)
     {
         var sealedInput = provider.GetRequiredService<SecretProtector>().Protect(PlaybookWatchService.Purpose, new Dictionary<string, Secret> { ["input"] = new Secret(new JsonObject { ["userIds"] = new JsonArray(user) }.ToJsonString()) });

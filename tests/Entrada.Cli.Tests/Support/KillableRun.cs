@@ -120,6 +120,13 @@ internal sealed class KillableRun : IAsyncDisposable
         }
     }
 
+    /// <summary>The control API of the emulated tenant in this process, with no connection added.</summary>
+    public static KillableRun Control(EmulatedTenant tenant) => new(null, tenant.Server.AuthorityHost.ToString(), tenant.Server.ControlKey, tenant.CaPath);
+
+    /// <summary>The next Graph request whose path contains <paramref name="pathContains"/> is answered 503 with a Retry-After of <paramref name="retryAfterSeconds"/>.</summary>
+    public Task DelayNextAsync(string pathContains, int retryAfterSeconds) =>
+        ControlAsync(HttpMethod.Post, "faults", JsonSerializer.Serialize(new { fault = "503", count = 1, retryAfterSeconds, pathContains }));
+
     /// <summary>Holds the run where it is: every further Graph call now waits a minute, so a kill lands mid-step.</summary>
     private Task HoldAsync() => ControlAsync(HttpMethod.Post, "faults", """{"fault":"503","count":100000,"retryAfterSeconds":60}""");
 

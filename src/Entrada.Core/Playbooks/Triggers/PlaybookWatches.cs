@@ -225,16 +225,25 @@ public sealed class PlaybookWatchService(
                     continue;
                 }
 
+                // A watch removed while it polled records nothing more and starts nothing.
                 if (baseline)
                 {
-                    await RecordAsync(id, itemKey, "baseline", null, null, cancellationToken);
+                    if (!await RecordAsync(id, itemKey, "baseline", null, null, cancellationToken))
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
                 var input = PlaybookTriggerInputs.Evaluate(watch.Map, document);
                 var runId = PlaybookService.NewRunId();
                 var sealedInput = protector.Protect(Purpose, new Dictionary<string, Secret> { ["input"] = new Secret(input.ToJsonString()) });
-                await RecordAsync(id, itemKey, "pending", runId, sealedInput, cancellationToken);
+                if (!await RecordAsync(id, itemKey, "pending", runId, sealedInput, cancellationToken))
+                {
+                    return;
+                }
+
                 await StartAsync(watch, itemKey, runId, input, caller, cancellationToken);
             }
 
@@ -271,18 +280,19 @@ public sealed class PlaybookWatchService(
         await MarkAsync(watch.Id, itemKey, "started", cancellationToken);
     }
 
-    private async Task RecordAsync(string watchId, string itemKey, string state, string? runId, string? sealedInput, CancellationToken cancellationToken)
+    /// <summary>Records an item as seen; false, recording nothing, when the watch was removed meanwhile.</summary>
+    private async Task<bool> RecordAsync(string watchId, string itemKey, string state, string? runId, string? sealedInput, CancellationToken cancellationToken)
     {
         await using var db = await database.OpenAsync(cancellationToken);
         await using var insert = db.CreateCommand();
-        insert.CommandText = "INSERT INTO playbook_watch_items (watch_id, item_key, state, run_id, input, seen_at) VALUES ($watch, $key, $state, $run, $input, $at);";
+        insert.CommandText = "INSERT INTO playbook_watch_items (watch_id, item_key, state, run_id, input, seen_at) SELECT $watch, $key, $state, $run, $input, $at WHERE EXISTS (SELECT 1 FROM playbook_watches WHERE id = $watch);";
         insert.Parameters.AddWithValue("$watch", watchId);
         insert.Parameters.AddWithValue("$key", itemKey);
         insert.Parameters.AddWithValue("$state", state);
         insert.Parameters.AddWithValue("$run", (object?)runId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$input", (object?)sealedInput ?? DBNull.Value);
         insert.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     private async Task MarkAsync(string watchId, string itemKey, string state, CancellationToken cancellationToken)
