@@ -23,19 +23,7 @@ internal sealed class ListAppsAction : GraphListAction<ListInput, AppItem>
     /// <summary>The applications of a query, streamed (shared with apps.credentials.expiring).</summary>
     internal static IAsyncEnumerable<AppItem> ItemsAsync(GraphRun run, string? filter, string? search, string[] select, int? max, CancellationToken cancellationToken)
     {
-        var advanced = ODataQuery.NeedsAdvancedQuery(filter, search);
-        var request = run.Client.Applications.ToGetRequestInformation(rc =>
-        {
-            rc.QueryParameters.Top = ODataQuery.PageSize(max);
-            rc.QueryParameters.Filter = filter;
-            rc.QueryParameters.Search = ODataQuery.Search(search);
-            rc.QueryParameters.Select = select;
-            if (advanced)
-            {
-                rc.QueryParameters.Count = true;
-                rc.Headers.Add("ConsistencyLevel", "eventual");
-            }
-        });
+        var request = ODataQuery.Collection(run.Client.Applications.ToGetRequestInformation(), filter, search, select, max);
         return Paging.ItemsAsync(run, request, ApplicationCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(AppItem.From), p => p.OdataNextLink, max, cancellationToken);
     }
 }

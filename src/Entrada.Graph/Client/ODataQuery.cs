@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Kiota.Abstractions;
 
 namespace Entrada.Graph.Client;
 
@@ -41,6 +42,39 @@ internal static partial class ODataQuery
     /// <summary>Splits a <c>select</c> input (<c>id,displayName</c>) into property names.</summary>
     public static string[]? Select(IReadOnlyList<string>? select) =>
         select is null || select.Count == 0 ? null : [.. select.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>
+    /// Sets the query of a directory collection read on the SDK's request for it: <c>$top</c> (the
+    /// page size for <paramref name="max"/>), <c>$filter</c>, <c>$search</c> (quoted), <c>$select</c>
+    /// and — when the query needs Graph's advanced capabilities, or the caller says it does
+    /// (<paramref name="advanced"/>) — <c>$count=true</c> with <c>ConsistencyLevel: eventual</c>. One
+    /// place for what every list action asks, whatever the collection's own query-parameter type.
+    /// </summary>
+    public static RequestInformation Collection(RequestInformation request, string? filter, string? search, string[] select, int? max, bool advanced = false)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(select);
+        // The names of Graph's URL templates (what the SDK's typed query parameters are sent as).
+        request.QueryParameters["%24top"] = PageSize(max);
+        request.QueryParameters["%24select"] = select;
+        if (!string.IsNullOrEmpty(filter))
+        {
+            request.QueryParameters["%24filter"] = filter;
+        }
+
+        if (Search(search) is { } quoted)
+        {
+            request.QueryParameters["%24search"] = quoted;
+        }
+
+        if (advanced || NeedsAdvancedQuery(filter, search))
+        {
+            request.QueryParameters["%24count"] = true;
+            request.Headers.Add("ConsistencyLevel", "eventual");
+        }
+
+        return request;
+    }
 
     [GeneratedRegex(@"\bendswith\s*\(|\s(ne|not)\s|^not\s|\$count|/\$count", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AdvancedOperator();

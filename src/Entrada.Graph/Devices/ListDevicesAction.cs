@@ -20,20 +20,8 @@ internal sealed class ListDevicesAction : GraphListAction<ListInput, DeviceItem>
     protected override IAsyncEnumerable<DeviceItem> ListCoreAsync(ListInput input, GraphRun run, CancellationToken cancellationToken)
     {
         // Filters on extensionAttributes are advanced queries for devices, as are $search and ne/not/endsWith.
-        var advanced = ODataQuery.NeedsAdvancedQuery(input.Filter, input.Search)
-            || (input.Filter?.Contains("extensionAttributes", StringComparison.OrdinalIgnoreCase) ?? false);
-        var request = run.Client.Devices.ToGetRequestInformation(rc =>
-        {
-            rc.QueryParameters.Top = ODataQuery.PageSize(input.Max);
-            rc.QueryParameters.Filter = input.Filter;
-            rc.QueryParameters.Search = ODataQuery.Search(input.Search);
-            rc.QueryParameters.Select = ODataQuery.Select(input.Select) ?? DeviceItem.DefaultSelect;
-            if (advanced)
-            {
-                rc.QueryParameters.Count = true;
-                rc.Headers.Add("ConsistencyLevel", "eventual");
-            }
-        });
+        var request = ODataQuery.Collection(run.Client.Devices.ToGetRequestInformation(), input.Filter, input.Search, ODataQuery.Select(input.Select) ?? DeviceItem.DefaultSelect, input.Max,
+            advanced: input.Filter?.Contains("extensionAttributes", StringComparison.OrdinalIgnoreCase) ?? false);
         return Paging.ItemsAsync(run, request, DeviceCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(DeviceItem.From), p => p.OdataNextLink, input.Max, cancellationToken);
     }
 }

@@ -19,19 +19,7 @@ internal sealed class ListGroupsAction : GraphListAction<ListInput, GroupItem>
 
     protected override IAsyncEnumerable<GroupItem> ListCoreAsync(ListInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        var advanced = ODataQuery.NeedsAdvancedQuery(input.Filter, input.Search);
-        var request = run.Client.Groups.ToGetRequestInformation(rc =>
-        {
-            rc.QueryParameters.Top = ODataQuery.PageSize(input.Max);
-            rc.QueryParameters.Filter = input.Filter;
-            rc.QueryParameters.Search = ODataQuery.Search(input.Search);
-            rc.QueryParameters.Select = ODataQuery.Select(input.Select) ?? GroupItem.DefaultSelect;
-            if (advanced)
-            {
-                rc.QueryParameters.Count = true;
-                rc.Headers.Add("ConsistencyLevel", "eventual");
-            }
-        });
+        var request = ODataQuery.Collection(run.Client.Groups.ToGetRequestInformation(), input.Filter, input.Search, ODataQuery.Select(input.Select) ?? GroupItem.DefaultSelect, input.Max);
         return Paging.ItemsAsync(run, request, GroupCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(GroupItem.From), p => p.OdataNextLink, input.Max, cancellationToken);
     }
 }

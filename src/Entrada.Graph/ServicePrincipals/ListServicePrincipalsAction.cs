@@ -19,19 +19,7 @@ internal sealed class ListServicePrincipalsAction : GraphListAction<ListInput, S
 
     protected override IAsyncEnumerable<ServicePrincipalItem> ListCoreAsync(ListInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        var advanced = ODataQuery.NeedsAdvancedQuery(input.Filter, input.Search);
-        var request = run.Client.ServicePrincipals.ToGetRequestInformation(rc =>
-        {
-            rc.QueryParameters.Top = ODataQuery.PageSize(input.Max);
-            rc.QueryParameters.Filter = input.Filter;
-            rc.QueryParameters.Search = ODataQuery.Search(input.Search);
-            rc.QueryParameters.Select = ODataQuery.Select(input.Select) ?? ServicePrincipalItem.DefaultSelect;
-            if (advanced)
-            {
-                rc.QueryParameters.Count = true;
-                rc.Headers.Add("ConsistencyLevel", "eventual");
-            }
-        });
+        var request = ODataQuery.Collection(run.Client.ServicePrincipals.ToGetRequestInformation(), input.Filter, input.Search, ODataQuery.Select(input.Select) ?? ServicePrincipalItem.DefaultSelect, input.Max);
         return Paging.ItemsAsync(run, request, ServicePrincipalCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(ServicePrincipalItem.From), p => p.OdataNextLink, input.Max, cancellationToken);
     }
 }

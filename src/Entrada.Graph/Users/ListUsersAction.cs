@@ -19,19 +19,7 @@ internal sealed class ListUsersAction : GraphListAction<ListInput, UserItem>
 
     protected override IAsyncEnumerable<UserItem> ListCoreAsync(ListInput input, GraphRun run, CancellationToken cancellationToken)
     {
-        var advanced = ODataQuery.NeedsAdvancedQuery(input.Filter, input.Search);
-        var request = run.Client.Users.ToGetRequestInformation(rc =>
-        {
-            rc.QueryParameters.Top = ODataQuery.PageSize(input.Max);
-            rc.QueryParameters.Filter = input.Filter;
-            rc.QueryParameters.Search = ODataQuery.Search(input.Search);
-            rc.QueryParameters.Select = ODataQuery.Select(input.Select) ?? UserItem.DefaultSelect;
-            if (advanced)
-            {
-                rc.QueryParameters.Count = true;
-                rc.Headers.Add("ConsistencyLevel", "eventual");
-            }
-        });
+        var request = ODataQuery.Collection(run.Client.Users.ToGetRequestInformation(), input.Filter, input.Search, ODataQuery.Select(input.Select) ?? UserItem.DefaultSelect, input.Max);
         return Paging.ItemsAsync(run, request, UserCollectionResponse.CreateFromDiscriminatorValue, p => p.Value?.Select(UserItem.From), p => p.OdataNextLink, input.Max, cancellationToken);
     }
 }
