@@ -24,6 +24,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"The browser tests need Debian's Chromium at {ChromiumPath}, which is missing. Install it with 'apt-get install -y chromium' (./test.sh does this from tests/infra/chromium.packages).");
         }
 
+        // Expectations wait for the page to show a state; on a 2-core machine running the whole
+        // suite at once that can take far longer than Playwright's 5 s default (a wait, not a timing).
+        Assertions.SetDefaultExpectTimeout(60_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -90,7 +90,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await _page.Locator("#playbook-form").GetByRole(AriaRole.Combobox, new() { Name = "Connection" }).SelectOptionAsync("Demo tenant");
         await _page.Locator("#input-userId").FillAsync(user);
         await _page.Locator("#run-playbook").ClickAsync();
-        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+        await WaitForRunPageAsync();
 
         await Assertions.Expect(_page.Locator("#run-status")).ToContainTextAsync("succeeded");
         var steps = _page.Locator("#timeline li");
@@ -126,7 +126,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         // A dry run: the plan of every write, nothing sent.
         await FillAsync(users, dryRun: true);
         await _page.Locator("#run-playbook").ClickAsync();
-        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+        await WaitForRunPageAsync();
         var status = _page.Locator("#run-status");
         await Assertions.Expect(status).ToContainTextAsync("(dry run: nothing was changed)");
         await Assertions.Expect(status).ToContainTextAsync("succeeded");
@@ -141,7 +141,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await FillAsync(users, dryRun: false);
         await ShotAsync("21-playbook-form", fullPage: true);
         await _page.Locator("#run-playbook").ClickAsync();
-        await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"));
+        await WaitForRunPageAsync();
         await Assertions.Expect(status).ToContainTextAsync("awaiting-approval");
         var revoke = _page.Locator("#timeline li[data-step=revoke]");
         var disable = _page.Locator("#timeline li[data-step=disable]");
@@ -240,6 +240,25 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         using var client = server.Client();
         (await client.GetStringAsync("/api/v1/playbooks/page-disable/schedules")).ShouldBe("[]");
         (await client.GetStringAsync("/api/v1/playbooks/page-disable/watches")).ShouldBe("[]");
+    }
+
+    /// <summary>
+    /// Waits for the redirect to a run's page, at its commit: a run still going refreshes its page
+    /// every 2 s, and a page that navigates again before its load event would keep a wait for
+    /// "load" from ever ending. The expectations that follow wait for what the page shows.
+    /// </summary>
+    private async Task WaitForRunPageAsync()
+    {
+        try
+        {
+            await _page.WaitForURLAsync(new Regex("/playbook-runs/pbr_[0-9a-f]+$"), new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException ex)
+        {
+            // What the run was doing, so that a wait that ends here says why.
+            using var client = server.Client();
+            throw new TimeoutException($"The form led to no run page; the browser is at {_page.Url}. The latest runs: {await client.GetStringAsync("/api/v1/playbook-runs?limit=2")}", ex);
+        }
     }
 
     private static async Task EventuallyAsync(Func<bool> condition, string what)
