@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -49,7 +50,12 @@ internal static class InputShape
     // Enough to say what is wrong without a list as long as a huge input.
     private const int MaxErrors = 5;
 
+    // NullabilityInfoContext is not thread-safe (its caches are plain dictionaries), and inputs are
+    // checked concurrently (a playbook's foreach reads 8 at a time; the server serves many runs):
+    // one context, used under a lock, and what it gives kept per member.
     private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly Lock NullabilityGate = new();
+    private static readonly ConcurrentDictionary<MemberInfo, NullabilityInfo?> Nullabilities = new();
 
     /// <summary>Every problem of <paramref name="input"/>'s shape (up to a few), or none.</summary>
     public static IReadOnlyList<ValidationError> Check(object input, JsonSerializerOptions options)
@@ -78,13 +84,21 @@ internal static class InputShape
 
             var field = prefix is null ? property.Name : $"{prefix}.{property.Name}";
             var member = property.AttributeProvider as MemberInfo;
-            var nullability = member switch
+            var nullability = member is null ? null : Nullabilities.GetOrAdd(member, NullabilityOf);
+            Walk(property.Get(value), nullability, Attributes.Of(member), field, element: false, options, errors);
+        }
+    }
+
+    private static NullabilityInfo? NullabilityOf(MemberInfo member)
+    {
+        lock (NullabilityGate)
+        {
+            return member switch
             {
                 PropertyInfo p => Nullability.Create(p),
                 FieldInfo f => Nullability.Create(f),
                 _ => null,
             };
-            Walk(property.Get(value), nullability, Attributes.Of(member), field, element: false, options, errors);
         }
     }
 
