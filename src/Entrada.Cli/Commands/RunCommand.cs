@@ -12,14 +12,15 @@ using Spectre.Console.Cli;
 
 namespace Entrada.Cli.Commands;
 
-internal sealed class RunSettings : CliSettings
+/// <summary>
+/// What every command that runs something on a connection takes — <c>entrada run</c> and
+/// <c>entrada playbooks run</c>: the connection, the input (<c>--input</c>, <c>--set</c>, read by
+/// <see cref="JsonOptions"/>) and <c>--dry-run</c>.
+/// </summary>
+internal abstract class RunInputSettings : CliSettings
 {
-    [CommandArgument(0, "<ACTION>")]
-    [Description("The action's id, e.g. users.list (see 'entrada actions list').")]
-    public string Action { get; set; } = string.Empty;
-
     [CommandOption("-c|--connection <NAME>")]
-    [Description("The connection to run it on.")]
+    [Description("The connection to run on.")]
     public string? Connection { get; set; }
 
     [CommandOption("-i|--input <JSON>")]
@@ -31,10 +32,8 @@ internal sealed class RunSettings : CliSettings
     public string[] Set { get; set; } = [];
 
     [CommandOption("--dry-run")]
-    [Description("For actions that change state: print the exact requests, send nothing.")]
+    [Description("Send no change: run only the reads, and print the exact requests of every write.")]
     public bool DryRun { get; set; }
-
-    protected override IReadOnlyList<string> OutputFormats => ["table", "json", "ndjson"];
 
     public override ValidationResult Validate()
     {
@@ -48,6 +47,15 @@ internal sealed class RunSettings : CliSettings
             ? ValidationResult.Error("Name the connection to run on with --connection NAME (see 'entrada connections list').")
             : ValidationResult.Success();
     }
+}
+
+internal sealed class RunSettings : RunInputSettings
+{
+    [CommandArgument(0, "<ACTION>")]
+    [Description("The action's id, e.g. users.list (see 'entrada actions list').")]
+    public string Action { get; set; } = string.Empty;
+
+    protected override IReadOnlyList<string> OutputFormats => ["table", "json", "ndjson"];
 }
 
 /// <summary><c>entrada run ACTION --connection NAME …</c></summary>

@@ -28,40 +28,11 @@ internal sealed class PlaybookFileSettings : CliSettings
     public string File { get; set; } = string.Empty;
 }
 
-internal sealed class PlaybookRunSettings : CliSettings
+internal sealed class PlaybookRunSettings : RunInputSettings
 {
     [CommandArgument(0, "<NAME>")]
     [Description("The playbook's id (see 'entrada playbooks list') or the path of its YAML file.")]
     public string Name { get; set; } = string.Empty;
-
-    [CommandOption("-c|--connection <NAME>")]
-    [Description("The connection its steps run on.")]
-    public string? Connection { get; set; }
-
-    [CommandOption("-i|--input <JSON>")]
-    [Description("The inputs: JSON text, @file to read a file, or - to read standard input.")]
-    public string? Input { get; set; }
-
-    [CommandOption("-s|--set <KEY=VALUE>")]
-    [Description("Set one input (repeatable); KEY=a,b for a list.")]
-    public string[] Set { get; set; } = [];
-
-    [CommandOption("--dry-run")]
-    [Description("Run the reads and print the exact requests of every write; send no change.")]
-    public bool DryRun { get; set; }
-
-    public override ValidationResult Validate()
-    {
-        var baseResult = base.Validate();
-        if (!baseResult.Successful)
-        {
-            return baseResult;
-        }
-
-        return string.IsNullOrWhiteSpace(Connection)
-            ? ValidationResult.Error("Name the connection to run on with --connection NAME (see 'entrada connections list').")
-            : ValidationResult.Success();
-    }
 }
 
 internal sealed class PlaybookRunIdSettings : CliSettings
