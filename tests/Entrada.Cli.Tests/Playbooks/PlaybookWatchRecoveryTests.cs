@@ -39,13 +39,7 @@ public sealed class PlaybookWatchRecoveryTests(EmulatedTenant tenant) : IClassFi
     [Fact]
     public async Task APendingItem_IsStartedOnce_WhetherTheCrashCameBeforeOrAfterItsRunStarted()
     {
-        (await _entrada.RunAsync(tenant.AddArgs("Tenant"), tenant.Demo.ClientSecret)).ExitCode.ShouldBe(0);
-        Directory.CreateDirectory(Path.Combine(_entrada.Home.Path, "playbooks"));
-        await File.WriteAllTextAsync(Path.Combine(_entrada.Home.Path, "playbooks", "recover-disable.yaml"), Playbook);
-        var services = new ServiceCollection();
-        services.AddEntradaCore(_entrada.Home);
-        Entrada.Graph.GraphServices.AddEntradaGraph(services);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = await ServicesAsync();
         var watches = provider.GetRequiredService<PlaybookWatchService>();
         var playbooks = provider.GetRequiredService<PlaybookService>();
         var state = tenant.Server.State;
@@ -92,13 +86,7 @@ public sealed class PlaybookWatchRecoveryTests(EmulatedTenant tenant) : IClassFi
     [Fact]
     public async Task AWatchRemovedWhileItPolls_EndsItsPollQuietly_AndStartsNothing()
     {
-        (await _entrada.RunAsync(tenant.AddArgs("Tenant"), tenant.Demo.ClientSecret)).ExitCode.ShouldBe(0);
-        Directory.CreateDirectory(Path.Combine(_entrada.Home.Path, "playbooks"));
-        await File.WriteAllTextAsync(Path.Combine(_entrada.Home.Path, "playbooks", "recover-disable.yaml"), Playbook);
-        var services = new ServiceCollection();
-        services.AddEntradaCore(_entrada.Home);
-        Entrada.Graph.GraphServices.AddEntradaGraph(services);
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = await ServicesAsync();
         var watches = provider.GetRequiredService<PlaybookWatchService>();
         var playbooks = provider.GetRequiredService<PlaybookService>();
         var state = tenant.Server.State;
@@ -128,6 +116,18 @@ public sealed class PlaybookWatchRecoveryTests(EmulatedTenant tenant) : IClassFi
         select.CommandText = "SELECT COUNT(*) FROM playbook_watch_items WHERE watch_id = $w;";
         select.Parameters.AddWithValue("$w", watch.Id);
         ((long)(await select.ExecuteScalarAsync())!).ShouldBe(0);
+    }
+
+    /// <summary>The connection Tenant and the playbook in the CLI's home, and the CLI's composition over it.</summary>
+    private async Task<ServiceProvider> ServicesAsync()
+    {
+        (await _entrada.RunAsync(tenant.AddArgs("Tenant"), tenant.Demo.ClientSecret)).ExitCode.ShouldBe(0);
+        Directory.CreateDirectory(Path.Combine(_entrada.Home.Path, "playbooks"));
+        await File.WriteAllTextAsync(Path.Combine(_entrada.Home.Path, "playbooks", "recover-disable.yaml"), Playbook);
+        var services = new ServiceCollection();
+        services.AddEntradaCore(_entrada.Home);
+        Entrada.Graph.GraphServices.AddEntradaGraph(services);
+        return services.BuildServiceProvider();
     }
 
     private static async Task RecordPendingAsync(IServiceProvider provider, string watchId, string user, string runId)

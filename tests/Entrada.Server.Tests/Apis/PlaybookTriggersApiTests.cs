@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Entrada.Core.Storage;
 using Entrada.Emulator;
 using Entrada.Server.Hosting;
+using Entrada.Server.Tests.Support;
 
 namespace Entrada.Server.Tests.Apis;
 
@@ -15,21 +16,6 @@ namespace Entrada.Server.Tests.Apis;
 /// </summary>
 public sealed class PlaybookTriggersApiTests : IAsyncLifetime
 {
-    private const string DisablePlaybook = """
-        id: ID
-        description: Disables the users it is given.
-        inputs:
-          userIds:
-            type: array
-            items: string
-            required: true
-        steps:
-          - id: disable
-            action: users.disable
-            input:
-              userIds: ${{ inputs.userIds }}
-        """;
-
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly string _home = Path.Combine(Path.GetTempPath(), "entrada-trigger-tests-" + Guid.NewGuid().ToString("N"));
     private EmulatorServer _emulator = null!;
@@ -303,7 +289,7 @@ public sealed class PlaybookTriggersApiTests : IAsyncLifetime
     private async Task WritePlaybookAsync(string id)
     {
         Directory.CreateDirectory(Path.Combine(_home, "playbooks"));
-        await File.WriteAllTextAsync(Path.Combine(_home, "playbooks", id + ".yaml"), DisablePlaybook.Replace("id: ID", "id: " + id, StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(_home, "playbooks", id + ".yaml"), TestPlaybooks.Disable(id));
     }
 
     /// <summary>The playbook's runs started by one actor, read from the database (the server may be stopped).</summary>

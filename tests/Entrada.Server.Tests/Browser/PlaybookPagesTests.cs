@@ -34,21 +34,6 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
               userIds: ${{ inputs.userIds }}
         """;
 
-    private const string DisablePlaybook = """
-        id: page-disable
-        description: Blocks sign-in for the users it is given.
-        inputs:
-          userIds:
-            type: array
-            items: string
-            required: true
-        steps:
-          - id: disable
-            action: users.disable
-            input:
-              userIds: ${{ inputs.userIds }}
-        """;
-
     private IBrowserContext _context = null!;
     private IPage _page = null!;
 
@@ -56,7 +41,7 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
     {
         Directory.CreateDirectory(Path.Combine(server.HomePath, "playbooks"));
         await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-lockout.yaml"), Playbook);
-        await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-disable.yaml"), DisablePlaybook);
+        await File.WriteAllTextAsync(Path.Combine(server.HomePath, "playbooks", "page-disable.yaml"), TestPlaybooks.Disable("page-disable"));
         _context = await browser.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = server.Url.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         // Generous: on a 2-core machine the whole suite runs in parallel with these pages.
         _context.SetDefaultTimeout(120_000);
@@ -197,6 +182,14 @@ public sealed class PlaybookPagesTests(ServerFixture server, BrowserFixture brow
         await Assertions.Expect(schedule.GetByLabel("Inputs (JSON)")).ToHaveValueAsync($$"""{"userIds": ["{{scheduled}}"]}""");
         await Assertions.Expect(_page.Locator("#playbook-triggers-none")).ToBeVisibleAsync();
         await ShotAsync("25-playbook-schedule-refused", fullPage: true);
+
+        // A refused form with a secret in it is not filled back: the page never shows the secret.
+        await schedule.GetByLabel("Inputs (JSON)").FillAsync($$"""{"userIds": ["{{scheduled}}"], "newPassword": "Page-Secret-5r7!"}""");
+        await _page.Locator("#add-schedule-submit").ClickAsync();
+        await Assertions.Expect(_page.Locator("#playbook-message")).ToContainTextAsync("The schedule was not added.");
+        await Assertions.Expect(schedule.GetByLabel("Inputs (JSON)")).ToHaveValueAsync(string.Empty);
+        (await _page.ContentAsync()).ShouldNotContain("Page-Secret-5r7!");
+        await schedule.GetByLabel("Inputs (JSON)").FillAsync($$"""{"userIds": ["{{scheduled}}"]}""");
 
         // Every two seconds (Quartz's form, seconds first): it fires in this server and disables the user.
         await schedule.GetByLabel("Cron expression").FillAsync("0/2 * * * * ?");

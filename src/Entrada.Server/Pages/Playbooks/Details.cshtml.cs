@@ -180,7 +180,8 @@ internal sealed partial class DetailsModel(PlaybookService playbooks, Connection
         }
         catch (EntradaException ex)
         {
-            Posted = Request.Form.Keys.Where(k => k.StartsWith(form + ".", StringComparison.Ordinal)).ToDictionary(k => k, k => Request.Form[k].ToString(), StringComparer.Ordinal);
+            Posted = Request.Form.Keys.Where(k => k.StartsWith(form + ".", StringComparison.Ordinal) && !HoldsSecret(k, Request.Form[k].ToString()))
+                .ToDictionary(k => k, k => Request.Form[k].ToString(), StringComparer.Ordinal);
             Fail(ex);
             if (Errors.Count > 0)
             {
@@ -210,6 +211,32 @@ internal sealed partial class DetailsModel(PlaybookService playbooks, Connection
     private static readonly HashSet<string> TriggerFields = new(
         ["schedule.connection", "schedule.cron", "schedule.timeZone", "schedule.input", "watch.connection", "watch.action", "watch.actionInput", "watch.every", "watch.map", "watch.key", "watch.firstPoll"],
         StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether a posted JSON field holds a secret — a playbook input that is one, or a field the run
+    /// masking would mask — so that a refused form never shows it back in the page.
+    /// </summary>
+    private bool HoldsSecret(string name, string text)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (node is not JsonObject posted)
+        {
+            return false;
+        }
+
+        var descriptor = name == "watch.actionInput" && Form("watch.action") is { } action ? catalog.Find(action)?.Descriptor : null;
+        var secretInputs = name is "schedule.input" or "watch.map" ? Playbook!.Inputs.Where(i => i.IsSecret).Select(i => i.Name).ToHashSet(StringComparer.Ordinal) : [];
+        return posted.Any(p => secretInputs.Contains(p.Key)) || !JsonNode.DeepEquals(posted, Core.Secrets.SecretMasking.MaskInput(descriptor, posted));
+    }
 
     private string? Form(string name) => Request.Form[name].FirstOrDefault()?.Trim() is { Length: > 0 } value ? value : null;
 
